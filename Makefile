@@ -1,0 +1,93 @@
+# nci: build, test, install.  `make check` is the one command that does all of it.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+B ?= build
+
+# Generated scripts call execline programs and nci-exec by absolute path, never
+# through PATH: the image has no PATH entry for them.
+EXECLINE_BINDIR ?= $(shell if [ -x /usr/lib/execline/bin/execlineb ]; then echo /usr/lib/execline/bin; \
+  else p=$$(command -v execlineb 2>/dev/null); [ -n "$$p" ] && dirname "$$p" || echo /usr/lib/execline/bin; fi)
+NCI_BINDIR ?= $(BINDIR)
+
+CC ?= cc
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+  -Wmissing-prototypes -Wno-unused-parameter -Ilib $(OPT) $(SAN) $(CFLAGS) \
+  -DNCI_EXECLINE_BINDIR='"$(EXECLINE_BINDIR)"' -DNCI_BINDIR='"$(NCI_BINDIR)"'
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+SKARNET = -l:libskarnet.a
+JANSSON = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+CHECK = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
+CONVERT_SRC = $(filter-out convert/nci-convert.c,$(sort $(wildcard convert/*.c)))
+CONVERT_OBJ = $(CONVERT_SRC:%.c=$(B)/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:%.c=$(B)/%)
+HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
+HELPER_BIN = $(HELPER_SRC:%.c=$(B)/%)
+
+PROGS = $(B)/nci-convert $(B)/nci-exec
+
+.PHONY: all deps check test unit integration sanitize install demo bench clean
+all: $(PROGS) $(HELPER_BIN)
+
+$(B)/%.o: %.c $(wildcard lib/nci/*.h convert/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/libnci.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/nci-convert: $(B)/convert/nci-convert.o $(CONVERT_OBJ) $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON) $(SKARNET)
+
+$(B)/nci-exec: $(B)/exec/nci-exec.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
+
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(CONVERT_OBJ) $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(JANSSON) $(SKARNET)
+
+$(B)/tests/helpers/%: $(B)/tests/helpers/%.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
+
+# Installs the missing Debian packages the build and the tests need (as root).
+deps:
+	@tools/deps
+
+unit: $(UNIT_BIN) $(PROGS) $(HELPER_BIN)
+	@tools/run-unit $(B) $(UNIT_BIN)
+
+integration: $(PROGS) $(HELPER_BIN)
+	@NCI_BUILD=$(abspath $(B)) EXECLINE_BINDIR=$(EXECLINE_BINDIR) tools/run-integration
+
+test: unit integration
+
+# ASan+UBSan build of the same suites, in its own build directory.
+sanitize:
+	@$(MAKE) --no-print-directory B=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
+	  SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory sanitize
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo $(B)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run $(B)
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,150 @@
+/* nci-convert's unit model: what one systemd.services.<name> value means, decided at
+   build time, and what the graph makes of all of them. Only nci-convert uses it. */
+
+#ifndef NCI_CONVERT_H
+#define NCI_CONVERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <skalibs/strerr.h>
+#include <skalibs/stralloc.h>
+#include <nci/cmdline.h>
+
+/* Growable array of owned strings. */
+typedef struct strlist_s strlist ;
+struct strlist_s
+{
+  char **s ;
+  size_t n ;
+  size_t cap ;
+} ;
+#define STRLIST_ZERO { .s = 0, .n = 0, .cap = 0 }
+
+extern void strlist_add (strlist *, char const *) ;
+extern void strlist_addn (strlist *, char const *, size_t) ;
+extern int strlist_has (strlist const *, char const *) ;
+extern void strlist_clear (strlist *) ;
+extern void strlist_sort_unique (strlist *) ;
+
+/* Dies with 111 on allocation failure: nci-convert is a build-time tool. */
+extern void *xmalloc (size_t) ;
+extern void *xrealloc (void *, size_t) ;
+extern char *xstrdup (char const *) ;
+extern char *xstrndup (char const *, size_t) ;
+
+/* A list of command lines for one Exec*= key. */
+typedef struct cmdlist_s cmdlist ;
+struct cmdlist_s
+{
+  nci_cmdline *c ;
+  size_t n ;
+  size_t cap ;
+} ;
+#define CMDLIST_ZERO { .c = 0, .n = 0, .cap = 0 }
+
+enum svc_type { TYPE_SIMPLE, TYPE_EXEC, TYPE_NOTIFY, TYPE_FORKING, TYPE_ONESHOT } ;
+enum exec_key { EXEC_START_PRE, EXEC_START, EXEC_START_POST, EXEC_RELOAD, EXEC_STOP, EXEC_STOP_POST, EXEC_N } ;
+enum dep_kind { DEP_AFTER, DEP_BEFORE, DEP_REQUIRES, DEP_WANTS, DEP_BINDS_TO, DEP_REQUISITE, DEP_PART_OF,
+  DEP_WANTED_BY, DEP_REQUIRED_BY, DEP_UPHOLDS, DEP_UPHELD_BY, DEP_CONFLICTS, DEP_ON_FAILURE, DEP_ON_SUCCESS, DEP_N } ;
+enum dir_kind { DIR_STATE, DIR_RUNTIME, DIR_LOGS, DIR_CACHE, DIR_CONFIGURATION, DIR_N } ;
+
+#define NLIMITS 16
+
+typedef struct limit_s limit ;
+struct limit_s
+{
+  int set ;
+  uint64_t soft ;  /* UINT64_MAX: infinity */
+  uint64_t hard ;
+} ;
+
+typedef struct unit_s unit ;
+struct unit_s
+{
+  char *name ;          /* map key, without ".service" */
+  char *description ;
+  int enabled ;
+  int is_template ;     /* "foo@" */
+  int has_start_at ;
+  int default_deps ;
+
+  enum svc_type type ;
+  cmdlist exec[EXEC_N] ;
+  int remain_after_exit ;
+  int permissions_start_only ;
+  char *pid_file ;
+  char *restart ;
+  uint64_t restart_usec ;
+  unsigned int start_limit_burst ;
+  uint64_t start_limit_interval_usec ;
+  uint64_t timeout_start_usec ;
+  uint64_t timeout_stop_usec ;
+  int kill_signal ;
+  char *kill_mode ;
+  strlist success_exit_status ;   /* normalised: numbers and signal names */
+  char *failure_action ;
+  char *success_action ;
+
+  char *user ;
+  char *group ;
+  strlist supplementary_groups ;
+  char *working_directory ;
+  strlist env ;                   /* KEY=VALUE, later ones override earlier ones */
+  strlist env_files ;
+  int umask ;                     /* -1: unset */
+  int nice_set ;
+  int nice ;
+  limit limits[NLIMITS] ;
+  strlist dirs[DIR_N] ;
+  unsigned int dir_mode[DIR_N] ;
+  char *std_output ;              /* nci-exec -o value */
+  char *std_error ;               /* nci-exec -O value */
+  int no_new_privileges ;
+
+  strlist deps[DEP_N] ;           /* full unit names, as given */
+} ;
+
+/* Report entries: what was ignored or not started, per unit. */
+enum report_kind { REPORT_UNSUPPORTED, REPORT_NOTE } ;
+extern void report_add (enum report_kind, char const *unitname, char const *key, char const *msg) ;
+extern size_t report_count (enum report_kind) ;
+extern char *report_text (void) ;   /* sorted lines, "UNIT: KEY: unsupported: MSG" */
+
+/* Set by main: the input's name, for error messages. */
+extern char const *input_name ;
+
+/* Dies with exit code 1: "nci-convert: fatal: FILE: unit NAME: KEY: MSG". */
+extern void die_unit (char const *unitname, char const *key, char const *msg) __attribute__((noreturn)) ;
+
+extern void unit_parse (unit *, char const *name, json_t const *) ;
+
+typedef struct tree_s tree ;
+struct tree_s
+{
+  unit *units ;        /* all units of the input, sorted by name */
+  size_t n ;
+  size_t *order ;      /* started units in boot order: indices into units */
+  size_t norder ;
+  strlist *after ;     /* per unit: started units it starts after (names, sorted) */
+  strlist *requires ;  /* per unit: started units whose failure fails it */
+  strlist *binds_to ;
+  strlist *part_of ;
+} ;
+
+extern void graph_build (tree *) ;
+
+typedef struct paths_s paths ;
+struct paths_s
+{
+  char const *execline_bindir ;
+  char const *nci_bindir ;
+} ;
+
+/* Appends an execline script for the command lists of u to sa. */
+extern void script_write (stralloc *sa, unit const *u, enum exec_key const *keys, unsigned int nkeys, int exec_last, paths const *p) ;
+
+/* Writes the tree into dir (which exists and is empty). Returns 1, or 0 with errno. */
+extern int tree_write (char const *dir, tree const *t, paths const *p, char const *report) ;
+
+#endif

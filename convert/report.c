@@ -1,0 +1,46 @@
+#include <stdlib.h>
+#include <string.h>
+#include "convert.h"
+
+/* One list for the whole run: nci-convert converts one input. */
+static strlist entries[2] = { STRLIST_ZERO, STRLIST_ZERO } ;
+
+void report_add (enum report_kind kind, char const *unitname, char const *key, char const *msg)
+{
+  size_t len = strlen(unitname) + strlen(key) + strlen(msg) + 32 ;
+  char *line = xmalloc(len) ;
+  char *w = stpcpy(stpcpy(line, unitname), ": ") ;
+  w = stpcpy(stpcpy(w, key), kind == REPORT_UNSUPPORTED ? ": unsupported: " : ": note: ") ;
+  strcpy(w, msg) ;
+  strlist_add(&entries[kind], line) ;
+  free(line) ;
+}
+
+size_t report_count (enum report_kind kind)
+{
+  strlist_sort_unique(&entries[kind]) ;
+  return entries[kind].n ;
+}
+
+char *report_text (void)
+{
+  strlist all = STRLIST_ZERO ;
+  size_t len = 1, k = 0 ;
+  char *text ;
+  for (int kind = 0 ; kind < 2 ; kind++)
+    for (size_t i = 0 ; i < entries[kind].n ; i++) strlist_add(&all, entries[kind].s[i]) ;
+  strlist_sort_unique(&all) ;
+  for (size_t i = 0 ; i < all.n ; i++) len += strlen(all.s[i]) + 1 ;
+  text = xmalloc(len) ;
+  for (size_t i = 0 ; i < all.n ; i++)
+  {
+    size_t l = strlen(all.s[i]) ;
+    memcpy(text + k, all.s[i], l) ;
+    text[k + l] = '\n' ;
+    k += l + 1 ;
+  }
+  text[k] = 0 ;
+  strlist_clear(&all) ;
+  free(all.s) ;
+  return text ;
+}

@@ -1,0 +1,176 @@
+#!/bin/bash
+# nci-convert end to end: every fixture converts, golden trees, bad input, atomicity.
+. "$(dirname "$0")/../lib.sh"
+
+CONVERT="$NCI_BUILD/nci-convert --execline-bindir /usr/lib/execline/bin --nci-bindir /usr/local/bin"
+
+# The unit name of a fixture file: the file's own `name` (25.11), or its file name
+# (17.03, where openssh is sshd and custom-* are my-*).
+unit_name() {
+  local f=$1 base n
+  n=$(sed -n 's/^    "name": "\(.*\)\.service",$/\1/p' "$f")
+  if [ -n "$n" ]; then echo "$n"; return; fi
+  base=$(basename "$f" .json)
+  case $base in
+    openssh) echo sshd ;;
+    openssh-keygen) echo sshd-keygen ;;
+    custom-*) echo "my-${base#custom-}" ;;
+    *) echo "$base" ;;
+  esac
+}
+
+# wrap OUT NAME=FILE...: a service map of the given fixture files
+wrap() {
+  local out=$1; shift
+  { echo "{"; local sep=""
+    for pair in "$@"; do printf '%s"%s": ' "$sep" "${pair%%=*}"; cat "${pair#*=}"; sep=","; done
+    echo "}"; } > "$out"
+}
+
+for rel in nixos-17.03 nixos-25.11; do
+  all=()
+  for f in "$FIXTURES/$rel"/*.json; do
+    n=$(unit_name "$f")
+    all+=("$n=$f")
+    t "$rel/$(basename "$f"): converts alone"
+    wrap "$TMP/in.json" "$n=$f"
+    rm -rf "$TMP/out"
+    if ! $CONVERT "$TMP/in.json" "$TMP/out" 2> "$TMP/err"; then fail "exit $?: $(cat "$TMP/err")"; continue; fi
+    assert_file "$TMP/out/index"
+    assert_file "$TMP/out/report"
+    case $n in
+      my-timer)
+        assert_eq "timer not in index" "" "$(cat "$TMP/out/index")"
+        assert_match "timer reported" '^my-timer: startAt: unsupported: timers are not implemented' "$(cat "$TMP/out/report")" ;;
+      my-tpl@)
+        assert_eq "template not in index" "" "$(cat "$TMP/out/index")"
+        assert_match "template reported" '^my-tpl@: name: unsupported: template unit' "$(cat "$TMP/out/report")" ;;
+      sshd-keygen)
+        # Only sshd pulls it in: alone, nothing starts it.
+        assert_eq "keygen alone not in index" "" "$(cat "$TMP/out/index")"
+        assert_match "keygen reported" 'not pulled in by any boot target' "$(cat "$TMP/out/report")" ;;
+      my-deps)
+        assert_match "device dependency reported" '^my-deps: bindsTo: unsupported: dev-foo.device: this kind of unit does not exist' "$(cat "$TMP/out/report")"
+        assert_match "PrivateTmp reported" '^my-deps: serviceConfig.PrivateTmp: unsupported:' "$(cat "$TMP/out/report")"
+        assert_match "condition reported" '^my-deps: unitConfig.ConditionPathExists: unsupported:' "$(cat "$TMP/out/report")"
+        assert_match "Environment word reported" "^my-deps: serviceConfig.Environment: unsupported: \"words\" is not a NAME=VALUE" "$(cat "$TMP/out/report")"
+        assert_eq "B as systemd reads it" "two" "$(cat "$TMP/out/units/my-deps/env/B")" ;;
+      *)
+        assert_match "in index" "^$n (oneshot|longrun)\$" "$(cat "$TMP/out/index")" ;;
+    esac
+  done
+  t "$rel: all fixtures convert together"
+  wrap "$TMP/all.json" "${all[@]}"
+  rm -rf "$TMP/out"
+  if $CONVERT "$TMP/all.json" "$TMP/out" 2> "$TMP/err"; then
+    if [ "$rel" = nixos-17.03 ]; then
+      assert_match "sshd-keygen pulled in by sshd" '^sshd-keygen oneshot$' "$(cat "$TMP/out/index")"
+      idx=$(cat "$TMP/out/index")
+      assert_match "keygen before sshd" 'sshd-keygen oneshot.*sshd longrun' "$(echo $idx)"
+      assert_eq "sshd after keygen" "sshd-keygen" "$(cat "$TMP/out/units/sshd/after")"
+    fi
+    assert_match "my-oneshot before my-deps" 'my-oneshot oneshot.*my-deps longrun' "$(echo $(cat "$TMP/out/index"))"
+    assert_eq "my-deps requires my-oneshot" "my-oneshot" "$(cat "$TMP/out/units/my-deps/requires")"
+  else fail "exit $?: $(cat "$TMP/err")"; fi
+done
+
+# Golden trees: byte for byte what the converter writes for real NixOS units.
+golden() {
+  local name=$1 unit=$2 file=$3
+  t "golden tree: $name"
+  wrap "$TMP/g.json" "$unit=$file"
+  rm -rf "$TMP/g"
+  if ! $CONVERT "$TMP/g.json" "$TMP/g" 2> "$TMP/err"; then fail "exit $?: $(cat "$TMP/err")"; return; fi
+  if [ -n "${NCI_UPDATE_GOLDEN:-}" ]; then rm -rf "$ROOT/tests/golden/$name"; cp -r "$TMP/g" "$ROOT/tests/golden/$name"; fi
+  diff -r "$ROOT/tests/golden/$name" "$TMP/g" > "$TMP/diff" 2>&1 || fail "differs from tests/golden/$name: $(head -20 "$TMP/diff")"
+}
+golden nginx-17.03 nginx "$FIXTURES/nixos-17.03/nginx.json"
+golden custom-simple-25.11 my-simple "$FIXTURES/nixos-25.11/custom-simple.json"
+golden custom-deps-25.11 my-deps "$FIXTURES/nixos-25.11/custom-deps.json"
+golden postgresql-17.03 postgresql "$FIXTURES/nixos-17.03/postgresql.json"
+
+t "output is deterministic"
+wrap "$TMP/all.json" "my-deps=$FIXTURES/nixos-25.11/custom-deps.json" "my-oneshot=$FIXTURES/nixos-25.11/custom-oneshot.json" "my-simple=$FIXTURES/nixos-25.11/custom-simple.json"
+rm -rf "$TMP/d1" "$TMP/d2"
+$CONVERT "$TMP/all.json" "$TMP/d1" 2>/dev/null && $CONVERT - "$TMP/d2" < "$TMP/all.json" 2>/dev/null || fail "convert failed"
+diff -r "$TMP/d1" "$TMP/d2" > /dev/null || fail "two runs differ"
+
+t "an existing tree is replaced whole"
+mkdir -p "$TMP/d1/stale"; echo old > "$TMP/d1/stale/file"
+$CONVERT "$TMP/all.json" "$TMP/d1" 2>/dev/null || fail "convert failed"
+assert_no_file "$TMP/d1/stale"
+diff -r "$TMP/d1" "$TMP/d2" > /dev/null || fail "replaced tree differs"
+[ -z "$(ls -d "$TMP"/d1.nci-* 2>/dev/null)" ] || fail "temporary directory left behind"
+
+t "--report writes the report"
+$CONVERT --report "$TMP/rep" "$TMP/all.json" "$TMP/d3" 2>/dev/null || fail "convert failed"
+cmp -s "$TMP/rep" "$TMP/d3/report" || fail "--report differs from the tree's report"
+
+t "--strict fails on unsupported keys and leaves nothing"
+mkdir -p "$TMP/keep"; echo mine > "$TMP/keep/marker"
+out=$($CONVERT --strict "$TMP/all.json" "$TMP/keep" 2>&1); rc=$?
+assert_eq "exit" 1 "$rc"
+assert_match "message" 'my-deps: serviceConfig.PrivateTmp: unsupported' "$out"
+assert_match "last line" 'fatal: .*--strict' "$(printf '%s\n' "$out" | tail -n 1)"
+assert_eq "outdir untouched" "mine" "$(cat "$TMP/keep/marker" 2>/dev/null)"
+
+t "usage errors exit 100"
+$NCI_BUILD/nci-convert > /dev/null 2>&1; assert_eq "no args" 100 $?
+$NCI_BUILD/nci-convert --bogus a b > /dev/null 2>&1; assert_eq "unknown option" 100 $?
+$NCI_BUILD/nci-convert a b c > /dev/null 2>&1; assert_eq "three args" 100 $?
+
+# bad NAME EXPECTED-REGEX JSON: exit 1, one line naming the unit and key, OUTDIR untouched.
+bad() {
+  local name=$1 re=$2 json=$3 out rc
+  t "bad input: $name"
+  printf '%s' "$json" > "$TMP/bad.json"
+  rm -rf "$TMP/keep"; mkdir -p "$TMP/keep"; echo mine > "$TMP/keep/marker"
+  out=$($CONVERT "$TMP/bad.json" "$TMP/keep" 2>&1); rc=$?
+  assert_eq "exit status" 1 "$rc"
+  assert_eq "one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+  assert_match "message" "^nci-convert: fatal: $TMP/bad.json$re" "$out"
+  assert_eq "outdir untouched" "marker" "$(ls "$TMP/keep")"
+  [ -z "$(ls -d "$TMP"/keep.nci-* 2>/dev/null)" ] || fail "temporary directory left behind"
+}
+svc() { printf '{"a": {"wantedBy": ["multi-user.target"], "serviceConfig": {%s}}}' "$1"; }
+bad "not JSON" ':1:10: invalid JSON' '{"a": {}, '
+bad "not an object" ': expected an object mapping unit names' '[1, 2]'
+bad "unit not an object" ': unit a: expected an object' '{"a": 3}'
+bad "bad unit name" ': unit a/b: not a valid unit name' '{"a/b": {}}'
+bad "serviceConfig not an object" ': unit a: serviceConfig: expected an object, got "a list"' '{"a": {"serviceConfig": []}}'
+bad "wrong type: string key" ': unit a: serviceConfig.Type: expected a string or a list of them, got an integer' "$(svc '"Type": 3, "ExecStart": "/bin/true"')"
+bad "wrong type: exec" ': unit a: serviceConfig.ExecStart: expected a string or a list of them, got an object' "$(svc '"ExecStart": {}')"
+bad "wrong type: bool" ': unit a: serviceConfig.RemainAfterExit: not a boolean: "maybe"' "$(svc '"Type": "oneshot", "ExecStart": "/bin/true", "RemainAfterExit": "maybe"')"
+bad "wrong type: bool object" ': unit a: serviceConfig.NoNewPrivileges: expected a string or a boolean or a list of them, got an object' "$(svc '"ExecStart": "/bin/true", "NoNewPrivileges": {}')"
+bad "wrong type: time span" ': unit a: serviceConfig.RestartSec: expected a string or an integer or a list of them, got a boolean' "$(svc '"ExecStart": "/bin/true", "RestartSec": true')"
+bad "wrong type: dependency list" ': unit a: after: expected a string or a list of them, got a string' '{"a": {"after": "b.service"}}'
+bad "wrong type: dependency element" ': unit a: wants: expected a string or a list of them, got an integer' '{"a": {"wants": [1]}}'
+bad "wrong type: environment" ': unit a: environment.X: expected a string or an integer, got a list' '{"a": {"environment": {"X": []}, "serviceConfig": {"ExecStart": "/bin/true"}}}'
+bad "wrong type: enable" ': unit a: enable: expected a boolean, got a string' '{"a": {"enable": "yes"}}'
+bad "unknown Type" ': unit a: serviceConfig.Type: unknown value "bogus"' "$(svc '"Type": "bogus", "ExecStart": "/bin/true"')"
+bad "unknown Restart" ': unit a: serviceConfig.Restart: unknown value "sometimes"' "$(svc '"Restart": "sometimes", "ExecStart": "/bin/true"')"
+bad "unknown KillSignal" ': unit a: serviceConfig.KillSignal: unknown signal "SIGBOGUS"' "$(svc '"KillSignal": "SIGBOGUS", "ExecStart": "/bin/true"')"
+bad "missing ExecStart" ': unit a: serviceConfig.ExecStart: missing: a service that is not Type=oneshot needs an ExecStart' "$(svc '"Type": "simple"')"
+bad "two ExecStart for simple" ': unit a: serviceConfig.ExecStart: more than one command' "$(svc '"ExecStart": ["/bin/true", "/bin/false"]')"
+bad "unbalanced quotes" ': unit a: serviceConfig.ExecStart: unbalanced quotes' "$(svc '"ExecStart": "/bin/echo \"oops"')"
+bad "time span" ': unit a: serviceConfig.TimeoutStopSec: invalid time span: "ten seconds"' "$(svc '"ExecStart": "/bin/true", "TimeoutStopSec": "ten seconds"')"
+bad "unknown specifier" ': unit a: serviceConfig.ExecStart: specifier %H cannot be resolved' "$(svc '"ExecStart": "/bin/echo %H"')"
+bad "requires undefined" ': unit a: requires: b.service is not defined' '{"a": {"wantedBy": ["multi-user.target"], "requires": ["b.service"], "serviceConfig": {"ExecStart": "/bin/true"}}}'
+bad "cycle" ': unit [abc]: after: ordering cycle: (a|b|c).service after (a|b|c).service after (a|b|c).service after (a|b|c).service' '{
+ "a": {"wantedBy": ["multi-user.target"], "after": ["c.service"], "serviceConfig": {"ExecStart": "/bin/true"}},
+ "b": {"wantedBy": ["multi-user.target"], "after": ["a.service"], "serviceConfig": {"ExecStart": "/bin/true"}},
+ "c": {"wantedBy": ["multi-user.target"], "after": ["b.service"], "serviceConfig": {"ExecStart": "/bin/true"}}}'
+bad "oneshot with Restart=always" ': unit a: serviceConfig.Restart: Type=oneshot does not allow Restart=' "$(svc '"Type": "oneshot", "ExecStart": "/bin/true", "Restart": "always"')"
+
+t "unwritable OUTDIR: exit 111, nothing written"
+mkdir -p "$TMP/ro"; chmod 555 "$TMP/ro"
+printf '{"a": {"wantedBy": ["multi-user.target"], "serviceConfig": {"ExecStart": "/bin/true"}}}' > "$TMP/ok.json"
+if [ "$(id -u)" = 0 ]; then
+  # root writes anywhere: make the parent unwritable the way root also respects.
+  mount -t tmpfs -o ro,size=1m none "$TMP/ro" 2>/dev/null || true
+fi
+out=$($CONVERT "$TMP/ok.json" "$TMP/ro/tree" 2>&1); rc=$?
+assert_eq "exit status" 111 "$rc"
+assert_match "message" "^nci-convert: fatal: unable to create $TMP/ro/tree.nci-XXXXXX: Read-only file system|Permission denied" "$out"
+assert_no_file "$TMP/ro/tree"
+if [ "$(id -u)" = 0 ]; then umount "$TMP/ro" 2>/dev/null || true; fi
