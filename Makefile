@@ -60,7 +60,7 @@ deps:
 	@tools/deps
 
 unit: $(UNIT_BIN) $(PROGS) $(HELPER_BIN)
-	@tools/run-unit $(B) $(UNIT_BIN)
+	@NCI_BUILD=$(abspath $(B)) EXECLINE_BINDIR=$(EXECLINE_BINDIR) tools/run-unit $(B) $(UNIT_BIN)
 
 integration: $(PROGS) $(HELPER_BIN)
 	@NCI_BUILD=$(abspath $(B)) EXECLINE_BINDIR=$(EXECLINE_BINDIR) tools/run-integration
@@ -69,7 +69,8 @@ test: unit integration
 
 # ASan+UBSan build of the same suites, in its own build directory.
 sanitize:
-	@$(MAKE) --no-print-directory B=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
+	@LSAN_OPTIONS=suppressions=$(abspath tools/lsan.supp):print_suppressions=0 \
+	  $(MAKE) --no-print-directory B=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
 	  SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
 check: deps
@@ -90,4 +91,4 @@ bench: deps
 	@bench/run $(B)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-dbg build-clang

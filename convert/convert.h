@@ -106,10 +106,11 @@ struct unit_s
 } ;
 
 /* Report entries: what was ignored or not started, per unit. */
-enum report_kind { REPORT_UNSUPPORTED, REPORT_NOTE } ;
+/* FAILS: the input asks for something that makes a unit fail at boot. */
+enum report_kind { REPORT_UNSUPPORTED, REPORT_FAILS, REPORT_NOTE, REPORT_N } ;
 extern void report_add (enum report_kind, char const *unitname, char const *key, char const *msg) ;
 extern size_t report_count (enum report_kind) ;
-extern char *report_text (void) ;   /* sorted lines, "UNIT: KEY: unsupported: MSG" */
+extern char *report_text (void) ;   /* sorted lines, "UNIT: KEY: unsupported|fails|note: MSG" */
 
 /* Set by main: the input's name, for error messages. */
 extern char const *input_name ;

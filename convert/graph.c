@@ -116,9 +116,17 @@ static size_t node_get (char const *name0)
   return nnodes++ ;
 }
 
+/* Indices, not pointers: node_get may move the node table. */
+static void edge (size_t from, enum edge e, size_t to)
+{
+  ivec_add(&nodes[from].e[e], to) ;
+}
+
 static void after (char const *a, char const *b)
 {
-  ivec_add(&nodes[node_get(a)].e[E_AFTER], node_get(b)) ;
+  size_t x = node_get(a) ;
+  size_t y = node_get(b) ;
+  edge(x, E_AFTER, y) ;
 }
 
 /* The targets a container boot reaches. network*.target are reached because the
@@ -139,7 +147,11 @@ static void builtin_edges (void)
     { "network-online.target", "network.target" },
   } ;
   for (unsigned int i = 0 ; i < sizeof(order) / sizeof(order[0]) ; i++) after(order[i][0], order[i][1]) ;
-  for (unsigned int i = 0 ; boot_targets[i] ; i++) nodes[node_get(boot_targets[i])].started = 1 ;
+  for (unsigned int i = 0 ; boot_targets[i] ; i++)
+  {
+    size_t x = node_get(boot_targets[i]) ;
+    nodes[x].started = 1 ;
+  }
 }
 
 static void add_unit_edges (tree *t, size_t ui)
@@ -153,29 +165,29 @@ static void add_unit_edges (tree *t, size_t ui)
   nodes[s].default_deps = u->default_deps ;
   for (size_t i = 0 ; i < u->deps[DEP_AFTER].n ; i++) after(full, u->deps[DEP_AFTER].s[i]) ;
   for (size_t i = 0 ; i < u->deps[DEP_BEFORE].n ; i++) after(u->deps[DEP_BEFORE].s[i], full) ;
-  for (size_t i = 0 ; i < u->deps[DEP_WANTS].n ; i++) ivec_add(&nodes[s].e[E_PULL], node_get(u->deps[DEP_WANTS].s[i])) ;
-  for (size_t i = 0 ; i < u->deps[DEP_UPHOLDS].n ; i++) ivec_add(&nodes[s].e[E_PULL], node_get(u->deps[DEP_UPHOLDS].s[i])) ;
+  for (size_t i = 0 ; i < u->deps[DEP_WANTS].n ; i++) edge(s, E_PULL, node_get(u->deps[DEP_WANTS].s[i])) ;
+  for (size_t i = 0 ; i < u->deps[DEP_UPHOLDS].n ; i++) edge(s, E_PULL, node_get(u->deps[DEP_UPHOLDS].s[i])) ;
   for (size_t i = 0 ; i < u->deps[DEP_REQUIRES].n ; i++)
   {
     size_t x = node_get(u->deps[DEP_REQUIRES].s[i]) ;
-    ivec_add(&nodes[s].e[E_PULL], x) ;
-    ivec_add(&nodes[s].e[E_FAIL], x) ;
+    edge(s, E_PULL, x) ;
+    edge(s, E_FAIL, x) ;
   }
   for (size_t i = 0 ; i < u->deps[DEP_BINDS_TO].n ; i++)
   {
     size_t x = node_get(u->deps[DEP_BINDS_TO].s[i]) ;
-    ivec_add(&nodes[s].e[E_PULL], x) ;
-    ivec_add(&nodes[s].e[E_FAIL], x) ;
-    ivec_add(&nodes[s].e[E_BIND], x) ;
+    edge(s, E_PULL, x) ;
+    edge(s, E_FAIL, x) ;
+    edge(s, E_BIND, x) ;
   }
-  for (size_t i = 0 ; i < u->deps[DEP_REQUISITE].n ; i++) ivec_add(&nodes[s].e[E_FAIL], node_get(u->deps[DEP_REQUISITE].s[i])) ;
-  for (size_t i = 0 ; i < u->deps[DEP_WANTED_BY].n ; i++) ivec_add(&nodes[node_get(u->deps[DEP_WANTED_BY].s[i])].e[E_PULL], s) ;
-  for (size_t i = 0 ; i < u->deps[DEP_UPHELD_BY].n ; i++) ivec_add(&nodes[node_get(u->deps[DEP_UPHELD_BY].s[i])].e[E_PULL], s) ;
+  for (size_t i = 0 ; i < u->deps[DEP_REQUISITE].n ; i++) edge(s, E_FAIL, node_get(u->deps[DEP_REQUISITE].s[i])) ;
+  for (size_t i = 0 ; i < u->deps[DEP_WANTED_BY].n ; i++) edge(node_get(u->deps[DEP_WANTED_BY].s[i]), E_PULL, s) ;
+  for (size_t i = 0 ; i < u->deps[DEP_UPHELD_BY].n ; i++) edge(node_get(u->deps[DEP_UPHELD_BY].s[i]), E_PULL, s) ;
   for (size_t i = 0 ; i < u->deps[DEP_REQUIRED_BY].n ; i++)
   {
     size_t x = node_get(u->deps[DEP_REQUIRED_BY].s[i]) ;
-    ivec_add(&nodes[x].e[E_PULL], s) ;
-    ivec_add(&nodes[x].e[E_FAIL], s) ;
+    edge(x, E_PULL, s) ;
+    edge(x, E_FAIL, s) ;
   }
   if (u->default_deps)
   {
@@ -218,9 +230,10 @@ static void pull_in (size_t s)
 }
 
 /* Units other than services and targets have no place in a container: a dependency
-   on one is reported, one on a service the input does not define is fatal when it
-   would fail the unit under systemd. */
-static void check_missing (tree *t, size_t ui, size_t s)
+   on one is reported and ignored. A required service that will not run (undefined,
+   enable = false, a template) stays in the requires list, so that init fails the unit
+   at boot as systemd would, and the report says so now. */
+static void check_missing (tree *t, size_t ui, strlist *failing)
 {
   unit *u = &t->units[ui] ;
   static struct { enum dep_kind kind ; char const *key ; int fatal ; } const kinds[] =
@@ -228,13 +241,14 @@ static void check_missing (tree *t, size_t ui, size_t s)
     { DEP_REQUIRES, "requires", 1 }, { DEP_BINDS_TO, "bindsTo", 1 }, { DEP_REQUISITE, "requisite", 1 },
     { DEP_WANTS, "wants", 0 }, { DEP_UPHOLDS, "upholds", 0 },
   } ;
-  (void)s ;
   for (unsigned int k = 0 ; k < sizeof(kinds) / sizeof(kinds[0]) ; k++)
     for (size_t i = 0 ; i < u->deps[kinds[k].kind].n ; i++)
     {
       char const *dep = u->deps[kinds[k].kind].s[i] ;
-      node *m = &nodes[node_get(dep)] ;
+      size_t mi = node_get(dep) ;
+      node *m = &nodes[mi] ;
       char msg[600] ;
+      char const *why = 0 ;
       size_t dl = strlen(dep) ;
       if (dl > 400) dl = 400 ;
       memcpy(msg, dep, dl) ;
@@ -243,31 +257,30 @@ static void check_missing (tree *t, size_t ui, size_t s)
       {
         strcat(msg, ": this kind of unit does not exist in a container: dependency ignored") ;
         report_add(REPORT_UNSUPPORTED, u->name, kinds[k].key, msg) ;
+        continue ;
       }
-      else if (m->kind == N_SERVICE && m->unit >= 0 && !t->units[m->unit].enabled)
+      if (m->kind != N_SERVICE) continue ;
+      if (m->unit < 0 && !strncmp(dep, "systemd-", 8))
       {
-        if (kinds[k].fatal) { strcat(msg, " has enable = false") ; die_unit(u->name, kinds[k].key, msg) ; }
-        strcat(msg, " has enable = false: not started") ;
+        strcat(msg, ": part of systemd itself, not in a container: dependency ignored") ;
+        report_add(REPORT_UNSUPPORTED, u->name, kinds[k].key, msg) ;
+        continue ;
+      }
+      if (m->unit < 0) why = " is not defined" ;
+      else if (!t->units[m->unit].enabled) why = " has enable = false" ;
+      else if (t->units[m->unit].is_template) why = " is a template, and instances are not implemented" ;
+      if (!why) continue ;
+      strcat(msg, why) ;
+      if (kinds[k].fatal)
+      {
+        strcat(msg, ": the unit will fail at boot, as under systemd") ;
+        report_add(REPORT_FAILS, u->name, kinds[k].key, msg) ;
+        strlist_addn(failing, m->name, strlen(m->name) - 8) ;
+      }
+      else
+      {
+        strcat(msg, ": ignored, as systemd does") ;
         report_add(REPORT_NOTE, u->name, kinds[k].key, msg) ;
-      }
-      else if (m->kind == N_SERVICE && m->unit >= 0 && t->units[m->unit].is_template)
-      {
-        strcat(msg, " is a template: instances are not implemented") ;
-        die_unit(u->name, kinds[k].key, msg) ;
-      }
-      else if (m->kind == N_SERVICE && m->unit < 0)
-      {
-        if (!strncmp(dep, "systemd-", 8))
-        {
-          strcat(msg, ": part of systemd itself, not in a container: dependency ignored") ;
-          report_add(REPORT_UNSUPPORTED, u->name, kinds[k].key, msg) ;
-        }
-        else if (kinds[k].fatal) { strcat(msg, " is not defined") ; die_unit(u->name, kinds[k].key, msg) ; }
-        else
-        {
-          strcat(msg, " is not defined: ignored, as systemd does") ;
-          report_add(REPORT_NOTE, u->name, kinds[k].key, msg) ;
-        }
       }
     }
 }
@@ -300,7 +313,13 @@ static void dfs (size_t i)
       w = stpcpy(msg, "ordering cycle: ") ;
       for (size_t p = start ; p < pathlen ; p++) w = stpcpy(stpcpy(w, nodes[path[p]].name), " after ") ;
       strcpy(w, nodes[j].name) ;
-      die_unit(nodes[path[start]].unit >= 0 ? nodes[path[start]].name : nodes[i].name, "after", msg) ;
+      {
+        size_t who = nodes[path[start]].kind == N_SERVICE ? path[start] : i ;
+        char *unitname = xstrdup(nodes[who].name) ;
+        char *dot = strrchr(unitname, '.') ;
+        if (nodes[who].kind == N_SERVICE) *dot = 0 ;
+        die_unit(unitname, "after", msg) ;
+      }
     }
     if (!nodes[j].mark) dfs(j) ;
   }
@@ -389,7 +408,8 @@ void graph_build (tree *t)
   {
     char *full = xmalloc(strlen(t->units[i].name) + 9) ;
     strcpy(stpcpy(full, t->units[i].name), ".service") ;
-    nodes[node_get(full)].blocked = 1 ;
+    size_t x = node_get(full) ;
+    nodes[x].blocked = 1 ;
     report_add(REPORT_NOTE, t->units[i].name, "enable", "enable = false: not in the tree") ;
     free(full) ;
   }
@@ -400,7 +420,8 @@ void graph_build (tree *t)
   {
     char *full = xmalloc(strlen(t->units[i].name) + 9) ;
     strcpy(stpcpy(full, t->units[i].name), ".service") ;
-    nodes[node_get(full)].blocked = 1 ;
+    size_t x = node_get(full) ;
+    nodes[x].blocked = 1 ;
     report_add(REPORT_UNSUPPORTED, t->units[i].name, "name", "template unit: instances (socket activation) are not implemented; not started") ;
     free(full) ;
   }
@@ -428,7 +449,6 @@ void graph_build (tree *t)
     free(full) ;
     started[i] = relevant(s) ;
     if (!started[i]) continue ;
-    check_missing(t, i, s) ;
     report_deps(t, i) ;
   }
   for (size_t i = 0 ; i < t->n ; i++)
@@ -460,6 +480,7 @@ void graph_build (tree *t)
     s = node_get(full) ;
     free(full) ;
     flatten_of(s, E_AFTER, &t->after[i], seen) ;
+    check_missing(t, i, &t->requires[i]) ;
     flatten_of(s, E_FAIL, &t->requires[i], seen) ;
     flatten_of(s, E_BIND, &t->binds_to[i], seen) ;
     for (size_t k = 0 ; k < t->units[i].deps[DEP_PART_OF].n ; k++)

@@ -3,14 +3,15 @@
 #include "convert.h"
 
 /* One list for the whole run: nci-convert converts one input. */
-static strlist entries[2] = { STRLIST_ZERO, STRLIST_ZERO } ;
+static strlist entries[REPORT_N] = { STRLIST_ZERO, STRLIST_ZERO, STRLIST_ZERO } ;
+static char const *const labels[REPORT_N] = { ": unsupported: ", ": fails: ", ": note: " } ;
 
 void report_add (enum report_kind kind, char const *unitname, char const *key, char const *msg)
 {
   size_t len = strlen(unitname) + strlen(key) + strlen(msg) + 32 ;
   char *line = xmalloc(len) ;
   char *w = stpcpy(stpcpy(line, unitname), ": ") ;
-  w = stpcpy(stpcpy(w, key), kind == REPORT_UNSUPPORTED ? ": unsupported: " : ": note: ") ;
+  w = stpcpy(stpcpy(w, key), labels[kind]) ;
   strcpy(w, msg) ;
   strlist_add(&entries[kind], line) ;
   free(line) ;
@@ -27,7 +28,7 @@ char *report_text (void)
   strlist all = STRLIST_ZERO ;
   size_t len = 1, k = 0 ;
   char *text ;
-  for (int kind = 0 ; kind < 2 ; kind++)
+  for (int kind = 0 ; kind < REPORT_N ; kind++)
     for (size_t i = 0 ; i < entries[kind].n ; i++) strlist_add(&all, entries[kind].s[i]) ;
   strlist_sort_unique(&all) ;
   for (size_t i = 0 ; i < all.n ; i++) len += strlen(all.s[i]) + 1 ;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <nci/defaults.h>
 #include <nci/signal.h>
 #include <nci/timespan.h>
 #include "convert.h"
@@ -47,12 +48,19 @@ static int puts_line (int dirfd, char const *name, char const *value)
 
 /* Time spans in milliseconds, rounded up; 0 means none or infinity, as in systemd
    and s6's timeout-kill. */
-static int put_ms (int dirfd, char const *name, uint64_t usec)
+static int put_ms (int dirfd, char const *name, uint64_t usec, uint64_t dflt)
 {
   char buf[UINT64_FMT + 1] ;
   uint64_t ms = usec == NCI_TIMESPAN_INFINITY ? 0 : (usec + 999) / 1000 ;
+  if (ms == dflt) return 1 ;
   buf[uint64_fmt(buf, ms)] = 0 ;
   return puts_line(dirfd, name, buf) ;
+}
+
+/* A policy file is written only when it differs from the default it stands for. */
+static int put_policy (int dirfd, char const *name, char const *value, char const *dflt)
+{
+  return !strcmp(value, dflt) || puts_line(dirfd, name, value) ;
 }
 
 static int put_list (int dirfd, char const *name, strlist const *l)
@@ -128,26 +136,26 @@ static int write_unit (int unitsfd, tree const *t, size_t i, paths const *p)
     && (oneshot
         ? put_script(fd, "up", u, up_keys, 3, 0, p)
           && put_script(fd, "down", u, stop_keys, 1, 0, p)
-          && puts_line(fd, "remain-after-exit", u->remain_after_exit ? "yes" : "no")
+          && put_policy(fd, "remain-after-exit", u->remain_after_exit ? "yes" : "no", NCI_DEFAULT_REMAIN_AFTER_EXIT)
         : put_script(fd, "run", u, run_keys, 2, 1, p)
           && put_script(fd, "start-post", u, post_keys, 1, 0, p)
           && put_script(fd, "stop", u, stop_keys, 1, 0, p)
           && put_script(fd, "reload", u, reload_keys, 1, 0, p)
-          && puts_line(fd, "readiness", readiness[u->type])
+          && put_policy(fd, "readiness", readiness[u->type], NCI_DEFAULT_READINESS)
           && (!u->pid_file || puts_line(fd, "pid-file", u->pid_file))
           && (!(u->exec[EXEC_START].c[0].flags & NCI_CMD_IGNORE_FAILURE) || puts_line(fd, "ignore-failure", "yes")))
     && put_script(fd, "finish", u, finish_keys, 1, 0, p)
-    && puts_line(fd, "restart", u->restart)
-    && put_ms(fd, "restart-sec", u->restart_usec)
-    && puts_line(fd, "start-limit-burst", buf)
-    && put_ms(fd, "start-limit-interval", u->start_limit_interval_usec)
-    && put_ms(fd, "timeout-start", u->timeout_start_usec)
-    && put_ms(fd, "timeout-kill", u->timeout_stop_usec)
-    && puts_line(fd, "down-signal", sig)
-    && puts_line(fd, "kill-mode", u->kill_mode)
+    && put_policy(fd, "restart", u->restart, NCI_DEFAULT_RESTART)
+    && put_ms(fd, "restart-sec", u->restart_usec, NCI_DEFAULT_RESTART_MS)
+    && (u->start_limit_burst == NCI_DEFAULT_START_LIMIT_BURST || puts_line(fd, "start-limit-burst", buf))
+    && put_ms(fd, "start-limit-interval", u->start_limit_interval_usec, NCI_DEFAULT_START_LIMIT_INTERVAL_MS)
+    && put_ms(fd, "timeout-start", u->timeout_start_usec, oneshot ? NCI_DEFAULT_TIMEOUT_START_ONESHOT_MS : NCI_DEFAULT_TIMEOUT_START_MS)
+    && put_ms(fd, "timeout-kill", u->timeout_stop_usec, NCI_DEFAULT_TIMEOUT_KILL_MS)
+    && put_policy(fd, "down-signal", sig, NCI_DEFAULT_DOWN_SIGNAL)
+    && put_policy(fd, "kill-mode", u->kill_mode, NCI_DEFAULT_KILL_MODE)
     && put_list(fd, "success-exit-status", &u->success_exit_status)
-    && puts_line(fd, "failure-action", u->failure_action)
-    && puts_line(fd, "success-action", u->success_action)
+    && put_policy(fd, "failure-action", u->failure_action, NCI_DEFAULT_ACTION)
+    && put_policy(fd, "success-action", u->success_action, NCI_DEFAULT_ACTION)
     && put_list(fd, "after", &t->after[i])
     && put_list(fd, "requires", &t->requires[i])
     && put_list(fd, "binds-to", &t->binds_to[i])
