@@ -92,3 +92,4 @@ bench: deps
 
 clean:
 	rm -rf build build-san build-dbg build-clang
+.SECONDARY:

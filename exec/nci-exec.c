@@ -366,7 +366,9 @@ static dir dir_parse (char const *arg)
   gid_t gid ;
   if (!nci_execdir_parse(xstrdup(arg), &x.d)) strerr_dief2x(1, "invalid directory: ", arg) ;
   x.uid = uid0_scan(x.d.owner, &uid) ? uid : passwd_get(x.d.owner)->pw_uid ;
-  x.gid = gid0_scan(x.d.group, &gid) ? gid : group_get(x.d.group) ;
+  /* No group: the owner's primary group, as User= without Group= means. */
+  if (!x.d.group[0]) x.gid = passwd_get(x.d.owner)->pw_gid ;
+  else x.gid = gid0_scan(x.d.group, &gid) ? gid : group_get(x.d.group) ;
   return x ;
 }
 

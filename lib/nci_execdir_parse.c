@@ -38,7 +38,7 @@ int nci_execdir_parse (char *s, nci_execdir *d)
     *colon = 0 ;
     field[n] = colon + 1 ;
   }
-  if (strchr(field[4], ':') || !*field[3] || !*field[4]) return (errno = EINVAL, 0) ;
+  if (strchr(field[4], ':') || !*field[3]) return (errno = EINVAL, 0) ;
   for (; i < NCI_EXECDIR_KINDS ; i++) if (!strcmp(field[0], kinds[i].name)) break ;
   if (i == NCI_EXECDIR_KINDS || !path_valid(field[1])) return (errno = EINVAL, 0) ;
   if (!uint0_oscan(field[2], &mode) || mode > 07777) return (errno = EINVAL, 0) ;

@@ -16,7 +16,7 @@ struct nci_execdir_s
   char const *path ;   /* relative to base; no empty, "." or ".." component */
   mode_t mode ;        /* at most 07777 */
   char const *owner ;  /* a user name or number, not looked up here */
-  char const *group ;  /* a group name or number, not looked up here */
+  char const *group ;  /* a group name or number, not looked up here; "" for the owner's primary group */
 } ;
 
 /* Parses KIND:PATH:MODE:OWNER:GROUP (MODE in octal) in place: the colons of s become

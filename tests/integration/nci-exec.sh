@@ -187,6 +187,10 @@ if unshare --mount true 2>/dev/null; then
   assert_eq "state" "nobody:nogroup 750" "$(mode_of "$TMP/ns/varlib/old")"
   assert_eq "configuration" "nobody:root 700" "$(mode_of "$TMP/ns/etc/keep")"
 
+  t "directories: no group means the owner's primary group"
+  out=$(in_ns "$EXEC" -d state:prim:0750:nobody: "$DUMP" 2>&1) || fail "nci-exec failed: $out"
+  assert_eq "state" "nobody:$(id -gn nobody) 750" "$(mode_of "$TMP/ns/varlib/prim")"
+
   t "directories: invalid specification or owner"
   run -d state:../x:0755:root:root "$DUMP"
   assert_eq rc 1 "$rc"

@@ -21,6 +21,7 @@ static struct
   { "logs:nginx:0700:www:www", 2, "/var/log", "LOGS_DIRECTORY", "nginx", 0700, "www", "www" },
   { "cache:x.y:02775:u:g", 3, "/var/cache", "CACHE_DIRECTORY", "x.y", 02775, "u", "g" },
   { "configuration:..x/.y:0:root:root", 4, "/etc", "CONFIGURATION_DIRECTORY", "..x/.y", 0, "root", "root" },
+  { "state:pg:0750:postgres:", 0, "/var/lib", "STATE_DIRECTORY", "pg", 0750, "postgres", "" },
 } ;
 
 static char const *const bad[] =
@@ -30,7 +31,7 @@ static char const *const bad[] =
   "state::0755:u:g", "state:/abs:0755:u:g", "state:a/../b:0755:u:g", "state:..:0755:u:g",
   "state:./a:0755:u:g", "state:a/.:0755:u:g", "state:a//b:0755:u:g", "state:a/:0755:u:g",
   "state:a:0855:u:g", "state:a:10000:u:g", "state:a::u:g", "state:a:-1:u:g", "state:a:0755 :u:g",
-  "state:a:0755::g", "state:a:0755:u:",
+  "state:a:0755::g",
 } ;
 
 START_TEST (test_execdir_good)
