@@ -32,7 +32,7 @@ HELPER_BIN = $(HELPER_SRC:%.c=$(B)/%)
 
 PROGS = $(B)/nci-convert $(B)/nci-exec
 
-.PHONY: all deps check test unit integration sanitize install demo bench clean
+.PHONY: all deps check test unit integration sanitize clang install demo bench clean
 all: $(PROGS) $(HELPER_BIN)
 
 $(B)/%.o: %.c $(wildcard lib/nci/*.h convert/*.h)
@@ -73,10 +73,16 @@ sanitize:
 	  $(MAKE) --no-print-directory B=build-san OPT='-O1 -g -fno-omit-frame-pointer' \
 	  SAN='-fsanitize=address,undefined -fno-sanitize-recover=all' test
 
+# The same sources must build warning-free with clang too.
+clang:
+	@if command -v clang > /dev/null; then $(MAKE) --no-print-directory CC=clang B=build-clang all; \
+	  else echo "clang not installed: clang build skipped"; fi
+
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory clang
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(BINDIR)

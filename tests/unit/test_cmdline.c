@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <check.h>
+#include "check_run.h"
 #include <skalibs/stralloc.h>
 
 #include <nci/cmdline.h>
@@ -185,10 +186,5 @@ static Suite *cmdline_suite (void)
 
 int main (void)
 {
-  SRunner *sr = srunner_create(cmdline_suite()) ;
-  int failed ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(cmdline_suite()) ;
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include "check_run.h"
 #include <skalibs/stralloc.h>
 #include <nci/envfile.h>
 
@@ -134,16 +135,10 @@ int main (void)
 {
   Suite *s = suite_create("envfile") ;
   TCase *tc = tcase_create("core") ;
-  SRunner *sr ;
-  int failed ;
   tcase_add_loop_test(tc, test_envfile_table, 0, sizeof(cases) / sizeof(cases[0])) ;
   tcase_add_loop_test(tc, test_envfile_bad, 0, sizeof(bad) / sizeof(bad[0])) ;
   tcase_add_test(tc, test_envfile_callback_stops) ;
   tcase_add_test(tc, test_envfile_length_bounds) ;
   suite_add_tcase(s, tc) ;
-  sr = srunner_create(s) ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(s) ;
 }

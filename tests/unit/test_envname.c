@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include "check_run.h"
 #include <nci/envname.h>
 
 static struct { char const *s ; size_t len ; int valid ; } const cases[] =
@@ -32,13 +33,7 @@ int main (void)
 {
   Suite *s = suite_create("envname") ;
   TCase *tc = tcase_create("core") ;
-  SRunner *sr ;
-  int failed ;
   tcase_add_loop_test(tc, test_envname_table, 0, sizeof(cases) / sizeof(cases[0])) ;
   suite_add_tcase(s, tc) ;
-  sr = srunner_create(s) ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(s) ;
 }

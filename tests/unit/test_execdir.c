@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <check.h>
+#include "check_run.h"
 #include <nci/execdir.h>
 
 static struct
@@ -65,14 +66,8 @@ int main (void)
 {
   Suite *s = suite_create("execdir") ;
   TCase *tc = tcase_create("core") ;
-  SRunner *sr ;
-  int failed ;
   tcase_add_loop_test(tc, test_execdir_good, 0, sizeof(good) / sizeof(good[0])) ;
   tcase_add_loop_test(tc, test_execdir_bad, 0, sizeof(bad) / sizeof(bad[0])) ;
   suite_add_tcase(s, tc) ;
-  sr = srunner_create(s) ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(s) ;
 }

@@ -3,6 +3,7 @@
    argv-dump (tests/helpers) prints the argv the service really got. */
 
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ static char *run_script (char const *service_config, char const *env_json, enum 
   j = json_loads(json, 0, &err) ;
   ck_assert_msg(j != 0, "bad test JSON: %s", err.text) ;
   unit_parse(&u, "t", j) ;
+  json_decref(j) ;
   script_write(&sa, &u, keys, nkeys, exec_last, &p) ;
   ck_assert_ptr_nonnull(mkdtemp(dir)) ;
   snprintf(path, sizeof(path), "%s/env", dir) ;
@@ -56,6 +58,7 @@ static char *run_script (char const *service_config, char const *env_json, enum 
   ck_assert_ptr_nonnull(f) ;
   fwrite(sa.s, 1, sa.len, f) ;
   fclose(f) ;
+  stralloc_free(&sa) ;
   ck_assert_int_eq(chmod(path, 0755), 0) ;
   snprintf(cmd, sizeof(cmd), "cd %s && ./script 2>&1; echo \"exit=$?\"", dir) ;
   f = popen(cmd, "r") ;
@@ -145,8 +148,6 @@ int main (void)
 {
   Suite *s = suite_create("script_write") ;
   TCase *tc = tcase_create("round trip") ;
-  SRunner *sr ;
-  int failed ;
   tcase_set_timeout(tc, 20) ;
   tcase_add_test(tc, test_quoting_round_trip) ;
   tcase_add_test(tc, test_no_expand_prefix) ;
@@ -154,9 +155,5 @@ int main (void)
   tcase_add_test(tc, test_last_ignored_failure_succeeds) ;
   tcase_add_test(tc, test_environment_is_the_units_own) ;
   suite_add_tcase(s, tc) ;
-  sr = srunner_create(s) ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? 1 : 0 ;
+  return check_run(s) ;
 }

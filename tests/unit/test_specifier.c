@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <check.h>
+#include "check_run.h"
 #include <skalibs/stralloc.h>
 
 #include <nci/specifier.h>
@@ -174,10 +175,5 @@ static Suite *specifier_suite (void)
 
 int main (void)
 {
-  SRunner *sr = srunner_create(specifier_suite()) ;
-  int failed ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(specifier_suite()) ;
 }

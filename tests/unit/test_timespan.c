@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <check.h>
+#include "check_run.h"
 
 #include <nci/timespan.h>
 
@@ -167,10 +168,5 @@ static Suite *timespan_suite (void)
 
 int main (void)
 {
-  SRunner *sr = srunner_create(timespan_suite()) ;
-  int failed ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(timespan_suite()) ;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <check.h>
+#include "check_run.h"
 #include <skalibs/stralloc.h>
 
 #include <nci/words.h>
@@ -165,10 +166,5 @@ static Suite *words_suite (void)
 
 int main (void)
 {
-  SRunner *sr = srunner_create(words_suite()) ;
-  int failed ;
-  srunner_run_all(sr, CK_NORMAL) ;
-  failed = srunner_ntests_failed(sr) ;
-  srunner_free(sr) ;
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS ;
+  return check_run(words_suite()) ;
 }
