@@ -92,8 +92,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo $(B)
 
+$(B)/bench/%: $(B)/bench/%.o
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(B)/bench/json-parse
 	@bench/run $(B)
 
 clean:
