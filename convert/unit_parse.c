@@ -404,13 +404,12 @@ static void do_working_directory (ctx *c)
   if (p[0] != '/' && strcmp(p, "~")) die2(c, "not an absolute path or ~:", c->u->working_directory) ;
 }
 
-static void do_umask (ctx *c, json_t const *v)
+static void do_umask (ctx *c)
 {
   char const *s = last(c) ;
   uint64_t n = 0 ;
   if (!s) { c->u->umask = 022 ; return ; }
   /* An integer is what Nix gives for UMask = 0077: its digits are the octal mask. */
-  (void)v ;
   for (size_t i = 0 ; s[i] ; i++)
   {
     if (s[i] < '0' || s[i] > '7' || i > 4) die2(c, "not an octal mode:", s) ;
@@ -611,7 +610,7 @@ static int service_key (ctx *c, char const *k, json_t const *v)
   if (!strcmp(k, "WorkingDirectory")) { collect(c, T_STR | T_LIST, v) ; do_working_directory(c) ; return 1 ; }
   if (!strcmp(k, "Environment")) { collect(c, T_STR | T_LIST, v) ; do_environment(c) ; return 1 ; }
   if (!strcmp(k, "EnvironmentFile")) { collect(c, T_STR | T_LIST, v) ; do_environment_file(c) ; return 1 ; }
-  if (!strcmp(k, "UMask")) { collect(c, T_STR | T_INT | T_LIST, v) ; do_umask(c, v) ; return 1 ; }
+  if (!strcmp(k, "UMask")) { collect(c, T_STR | T_INT | T_LIST, v) ; do_umask(c) ; return 1 ; }
   if (!strcmp(k, "Nice")) { collect(c, T_STR | T_INT | T_LIST, v) ; do_nice(c) ; return 1 ; }
   if (!strcmp(k, "StandardOutput")) { collect(c, T_STR | T_LIST, v) ; do_std(c, &u->std_output, 0) ; return 1 ; }
   if (!strcmp(k, "StandardError")) { collect(c, T_STR | T_LIST, v) ; do_std(c, &u->std_error, 1) ; return 1 ; }
