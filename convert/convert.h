@@ -128,7 +128,7 @@ struct tree_s
   size_t *order ;      /* started units in boot order: indices into units */
   size_t norder ;
   strlist *after ;     /* per unit: started units it starts after (names, sorted) */
-  strlist *requires ;  /* per unit: started units whose failure fails it */
+  strlist *requires ;  /* per unit: units whose failure fails it, also ones that never start */
   strlist *binds_to ;
   strlist *part_of ;
 } ;

@@ -81,6 +81,9 @@ static size_t node_get (char const *name0)
 {
   char *name ;
   size_t h ;
+  /* NixOS links default.target to systemd.defaultUnit, multi-user.target by default:
+     one unit under two names. */
+  if (!strcmp(name0, "default.target")) name0 = "multi-user.target" ;
   if (!strchr(name0, '.') || kind_of(name0) == N_OTHER)
   {
     char const *dot = strrchr(name0, '.') ;
@@ -141,7 +144,7 @@ static void builtin_edges (void)
 {
   static char const *const order[][2] =
   {
-    { "default.target", "multi-user.target" }, { "multi-user.target", "basic.target" },
+    { "multi-user.target", "basic.target" },
     { "basic.target", "sysinit.target" }, { "basic.target", "sockets.target" }, { "basic.target", "paths.target" },
     { "basic.target", "slices.target" }, { "sysinit.target", "local-fs.target" }, { "sysinit.target", "swap.target" },
     { "network-online.target", "network.target" },
@@ -229,6 +232,8 @@ static void pull_in (size_t s)
   free(stack) ;
 }
 
+static int relevant (size_t) ;
+
 /* Units other than services and targets have no place in a container: a dependency
    on one is reported and ignored. A required service that will not run (undefined,
    enable = false, a template) stays in the requires list, so that init fails the unit
@@ -269,6 +274,7 @@ static void check_missing (tree *t, size_t ui, strlist *failing)
       if (m->unit < 0) why = " is not defined" ;
       else if (!t->units[m->unit].enabled) why = " has enable = false" ;
       else if (t->units[m->unit].is_template) why = " is a template, and instances are not implemented" ;
+      else if (!relevant(mi)) why = " is not started by anything (Requisite= does not pull it in)" ;
       if (!why) continue ;
       strcat(msg, why) ;
       if (kinds[k].fatal)

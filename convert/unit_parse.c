@@ -23,6 +23,7 @@ struct ctx_s
   char const *section ;  /* "serviceConfig", "unitConfig" or "" */
   char key[256] ;        /* the key being handled, for messages */
   strlist vals ;         /* its assignments, after "" resets */
+  int reset ;            /* a "" was among them */
   nci_specifiers sp ;
 } ;
 
@@ -92,7 +93,7 @@ static void scalar_add (ctx *c, unsigned int types, json_t const *v, json_t cons
   {
     case JSON_STRING :
       if (!(types & T_STR)) break ;
-      if (!json_string_value(v)[0]) { strlist_clear(&c->vals) ; return ; }
+      if (!json_string_value(v)[0]) { strlist_clear(&c->vals) ; c->reset = 1 ; return ; }
       strlist_add(&c->vals, json_string_value(v)) ;
       return ;
     case JSON_INTEGER :
@@ -119,6 +120,7 @@ static void scalar_add (ctx *c, unsigned int types, json_t const *v, json_t cons
 static void collect (ctx *c, unsigned int types, json_t const *v)
 {
   strlist_clear(&c->vals) ;
+  c->reset = 0 ;
   if (json_is_array(v))
   {
     size_t i ;
@@ -306,8 +308,20 @@ static void do_kill_mode (ctx *c)
     report_add(REPORT_NOTE, c->u->name, c->key, "none: processes are left running at stop until the container ends them") ;
 }
 
+/* The exit status names systemd accepts: BSD's sysexits.h and the LSB init codes. */
+static struct { char const *name ; char const *code ; } const exit_names[] =
+{
+  { "INVALIDARGUMENT", "2" }, { "NOTIMPLEMENTED", "3" }, { "NOPERMISSION", "4" }, { "NOTINSTALLED", "5" },
+  { "NOTCONFIGURED", "6" }, { "NOTRUNNING", "7" }, { "USAGE", "64" }, { "DATAERR", "65" }, { "NOINPUT", "66" },
+  { "NOUSER", "67" }, { "NOHOST", "68" }, { "UNAVAILABLE", "69" }, { "SOFTWARE", "70" }, { "OSERR", "71" },
+  { "OSFILE", "72" }, { "CANTCREAT", "73" }, { "IOERR", "74" }, { "TEMPFAIL", "75" }, { "PROTOCOL", "76" },
+  { "NOPERM", "77" }, { "CONFIG", "78" },
+} ;
+
 static void success_word (ctx *c, char const *w)
 {
+  for (unsigned int i = 0 ; i < sizeof(exit_names) / sizeof(exit_names[0]) ; i++)
+    if (!strcmp(w, exit_names[i].name)) { strlist_add(&c->u->success_exit_status, exit_names[i].code) ; return ; }
   uint64_t n ;
   size_t len = uint640_scan(w, &n) ;
   int sig ;
@@ -378,6 +392,9 @@ static void env_word (ctx *c, char const *w)
 
 static void do_environment (ctx *c)
 {
+  /* An empty Environment= drops every earlier assignment, the environment attrs too:
+     NixOS writes those first. */
+  if (c->reset) strlist_clear(&c->u->env) ;
   for (size_t i = 0 ; i < c->vals.n ; i++) each_word(c, c->vals.s[i], &env_word) ;
 }
 
@@ -468,7 +485,7 @@ static uint64_t limit_value (ctx *c, char const *s, size_t len, enum limit_kind 
       break ;
     default : break ;
   }
-  l = uint640_scan(buf, &n) ;
+  l = uint64_scan(buf, &n) ;
   if (!l) die2(c, "invalid limit:", buf) ;
   if (kind == LK_BYTES && buf[l] && !buf[l + 1])
   {
@@ -483,16 +500,18 @@ static uint64_t limit_value (ctx *c, char const *s, size_t len, enum limit_kind 
     return n ;
   }
   if (buf[l]) die2(c, "invalid limit:", buf) ;
+  if (kind == LK_NICE && n > 40) die2(c, "not a nice limit (0..40, or -20..19 with a sign):", buf) ;
   return n ;
 }
 
-static int do_limit (ctx *c, char const *k)
+static int do_limit (ctx *c, char const *k, json_t const *v)
 {
   char const *s ;
   char const *colon ;
   unsigned int i = 0 ;
   while (i < NLIMITS && strcmp(k, limit_keys[i].key)) i++ ;
   if (i == NLIMITS) return 0 ;
+  collect(c, T_STR | T_INT | T_LIST, v) ;
   s = last(c) ;
   if (!s) { c->u->limits[i].set = 0 ; return 1 ; }
   colon = strchr(s, ':') ;
@@ -516,7 +535,7 @@ static void dir_word (ctx *c, char const *w)
   free(r) ;
 }
 
-static int do_directory (ctx *c, char const *k)
+static int do_directory (ctx *c, char const *k, json_t const *v)
 {
   for (unsigned int i = 0 ; i < DIR_N ; i++)
   {
@@ -524,6 +543,7 @@ static int do_directory (ctx *c, char const *k)
     if (strncmp(k, dir_keys[i], l)) continue ;
     if (!k[l])
     {
+      collect(c, T_STR | T_LIST, v) ;
       dir_cur = (enum dir_kind)i ;
       strlist_clear(&c->u->dirs[i]) ;
       for (size_t j = 0 ; j < c->vals.n ; j++) each_word(c, c->vals.s[j], &dir_word) ;
@@ -531,7 +551,9 @@ static int do_directory (ctx *c, char const *k)
     }
     if (!strcmp(k + l, "Mode"))
     {
-      char const *s = last(c) ;
+      char const *s ;
+      collect(c, T_STR | T_INT | T_LIST, v) ;
+      s = last(c) ;
       uint64_t n = 0 ;
       if (!s) { c->u->dir_mode[i] = 0755 ; return 1 ; }
       for (size_t j = 0 ; s[j] ; j++)
@@ -594,7 +616,14 @@ static int service_key (ctx *c, char const *k, json_t const *v)
   {
     collect(c, T_STR | T_LIST, v) ;
     set_str(c, &u->pid_file) ;
-    if (u->pid_file && u->pid_file[0] != '/') die2(c, "not an absolute path:", u->pid_file) ;
+    /* systemd: a relative PIDFile= is under /run. */
+    if (u->pid_file && u->pid_file[0] != '/')
+    {
+      char *abs = xmalloc(strlen(u->pid_file) + 6) ;
+      strcpy(stpcpy(abs, "/run/"), u->pid_file) ;
+      free(u->pid_file) ;
+      u->pid_file = abs ;
+    }
     return 1 ;
   }
   if (!strcmp(k, "Restart")) { collect(c, T_STR | T_LIST, v) ; do_restart(c) ; return 1 ; }
@@ -614,8 +643,8 @@ static int service_key (ctx *c, char const *k, json_t const *v)
   if (!strcmp(k, "Nice")) { collect(c, T_STR | T_INT | T_LIST, v) ; do_nice(c) ; return 1 ; }
   if (!strcmp(k, "StandardOutput")) { collect(c, T_STR | T_LIST, v) ; do_std(c, &u->std_output, 0) ; return 1 ; }
   if (!strcmp(k, "StandardError")) { collect(c, T_STR | T_LIST, v) ; do_std(c, &u->std_error, 1) ; return 1 ; }
-  if (!strncmp(k, "Limit", 5)) { collect(c, T_STR | T_INT | T_LIST, v) ; if (do_limit(c, k)) return 1 ; }
-  if (strstr(k, "Directory")) { collect(c, T_STR | T_INT | T_LIST, v) ; if (do_directory(c, k)) return 1 ; }
+  if (!strncmp(k, "Limit", 5) && do_limit(c, k, v)) return 1 ;
+  if (do_directory(c, k, v)) return 1 ;
   if (!strcmp(k, "StandardInput"))
   {
     collect(c, T_STR | T_LIST, v) ;
@@ -728,6 +757,7 @@ static void do_env_attrs (ctx *c, json_t const *v)
     char const *s ;
     char *line ;
     if (!env_name_ok(keys.s[i], strlen(keys.s[i]))) die2(c, "invalid variable name", keys.s[i]) ;
+    if (json_is_null(val)) continue ;
     if (json_is_string(val)) s = json_string_value(val) ;
     else if (json_is_integer(val))
     {
@@ -738,7 +768,12 @@ static void do_env_attrs (ctx *c, json_t const *v)
     else { set_key(c, "environment", keys.s[i]) ; expected(c, T_STR | T_INT, val) ; }
     line = xmalloc(strlen(keys.s[i]) + strlen(s) + 2) ;
     strcpy(stpcpy(stpcpy(line, keys.s[i]), "="), s) ;
-    strlist_add(&c->u->env, line) ;
+    set_key(c, "environment", keys.s[i]) ;
+    {
+      char *r = spec(c, line) ;
+      strlist_add(&c->u->env, r) ;
+      free(r) ;
+    }
     free(line) ;
   }
   strlist_clear(&keys) ;
@@ -760,12 +795,16 @@ static void path_fallback (ctx *c, json_t const *v)
   if (!v || env_has(c->u, "PATH")) return ;
   set_key(c, "", "path") ;
   if (!stralloc_cats(&sa, "PATH=")) strerr_diefusys(111, "allocate memory") ;
-  if (json_is_string(v)) { if (!json_string_value(v)[0]) return ; stralloc_cats(&sa, json_string_value(v)) ; }
+  if (json_is_string(v))
+  {
+    if (!json_string_value(v)[0]) { stralloc_free(&sa) ; return ; }
+    stralloc_cats(&sa, json_string_value(v)) ;
+  }
   else if (json_is_array(v))
   {
     strlist l = STRLIST_ZERO ;
     string_list(c, v, &l) ;
-    if (!l.n) return ;
+    if (!l.n) { free(l.s) ; stralloc_free(&sa) ; return ; }
     for (int pass = 0 ; pass < 2 ; pass++)
       for (size_t i = 0 ; i < l.n ; i++)
       {
@@ -773,6 +812,8 @@ static void path_fallback (ctx *c, json_t const *v)
         stralloc_cats(&sa, l.s[i]) ;
         stralloc_cats(&sa, pass ? "/sbin" : "/bin") ;
       }
+    strlist_clear(&l) ;
+    free(l.s) ;
   }
   else expected(c, T_STR | T_LIST, v) ;
   if (!stralloc_0(&sa)) strerr_diefusys(111, "allocate memory") ;
@@ -800,6 +841,8 @@ static void section (ctx *c, char const *name, json_t const *obj, int (*handler)
     v = json_object_get(obj, keys.s[i]) ;
     set_key(c, name, keys.s[i]) ;
     if (!strcmp(keys.s[i], "TimeoutSec") && handler == &service_key) continue ;
+    /* X- keys are extensions systemd itself ignores, in every section. */
+    if (!strncmp(keys.s[i], "X-", 2)) continue ;
     if ((*handler)(c, keys.s[i], v) || common_key(c, keys.s[i], v)) continue ;
     report_add(REPORT_UNSUPPORTED, c->u->name, c->key, "not implemented by nci: ignored") ;
   }
@@ -930,8 +973,8 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
   }
   else
   {
-    if (!u->exec[EXEC_START].n && !u->exec[EXEC_STOP].n)
-      die(&c, "missing: a Type=oneshot service needs an ExecStart or an ExecStop") ;
+    if (!u->exec[EXEC_START].n && !(u->exec[EXEC_STOP].n && u->remain_after_exit))
+      die(&c, "missing: a Type=oneshot service needs an ExecStart, or an ExecStop with RemainAfterExit=yes") ;
     if (!strcmp(u->restart, "always") || !strcmp(u->restart, "on-success"))
     {
       set_key(&c, "serviceConfig", "Restart") ;

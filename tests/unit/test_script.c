@@ -129,7 +129,7 @@ END_TEST
 START_TEST (test_last_ignored_failure_succeeds)
 {
   static enum exec_key const stop_keys[] = { EXEC_STOP } ;
-  char *out = run_script("{\"Type\": \"oneshot\", \"ExecStop\": [\"/bin/sh -c 'echo one'\", \"-/bin/sh -c 'echo two; exit 9'\"]}", "{}", stop_keys, 1, 0) ;
+  char *out = run_script("{\"Type\": \"oneshot\", \"RemainAfterExit\": true, \"ExecStop\": [\"/bin/sh -c 'echo one'\", \"-/bin/sh -c 'echo two; exit 9'\"]}", "{}", stop_keys, 1, 0) ;
   ck_assert_str_eq(out, "one\ntwo\nexit=0\n") ;
 }
 END_TEST
