@@ -166,6 +166,7 @@ static void add_unit_edges (tree *t, size_t ui)
   s = node_get(full) ;
   nodes[s].unit = (long)ui ;
   nodes[s].default_deps = u->default_deps ;
+  nodes[s].blocked = !u->enabled || u->is_template ;
   for (size_t i = 0 ; i < u->deps[DEP_AFTER].n ; i++) after(full, u->deps[DEP_AFTER].s[i]) ;
   for (size_t i = 0 ; i < u->deps[DEP_BEFORE].n ; i++) after(u->deps[DEP_BEFORE].s[i], full) ;
   for (size_t i = 0 ; i < u->deps[DEP_WANTS].n ; i++) edge(s, E_PULL, node_get(u->deps[DEP_WANTS].s[i])) ;
@@ -410,26 +411,13 @@ void graph_build (tree *t)
   int *started = xmalloc((t->n + 1) * sizeof(int)) ;
   builtin_edges() ;
   for (size_t i = 0 ; i < t->n ; i++) add_unit_edges(t, i) ;
-  for (size_t i = 0 ; i < t->n ; i++) if (!t->units[i].enabled)
-  {
-    char *full = xmalloc(strlen(t->units[i].name) + 9) ;
-    strcpy(stpcpy(full, t->units[i].name), ".service") ;
-    size_t x = node_get(full) ;
-    nodes[x].blocked = 1 ;
-    report_add(REPORT_NOTE, t->units[i].name, "enable", "enable = false: not in the tree") ;
-    free(full) ;
-  }
-
   /* Templates start only as instances, and instances come from sockets or from
      other units by name: neither is implemented yet. */
-  for (size_t i = 0 ; i < t->n ; i++) if (t->units[i].is_template && t->units[i].enabled)
+  for (size_t i = 0 ; i < t->n ; i++)
   {
-    char *full = xmalloc(strlen(t->units[i].name) + 9) ;
-    strcpy(stpcpy(full, t->units[i].name), ".service") ;
-    size_t x = node_get(full) ;
-    nodes[x].blocked = 1 ;
-    report_add(REPORT_UNSUPPORTED, t->units[i].name, "name", "template unit: instances (socket activation) are not implemented; not started") ;
-    free(full) ;
+    if (!t->units[i].enabled) report_add(REPORT_NOTE, t->units[i].name, "enable", "enable = false: not in the tree") ;
+    else if (t->units[i].is_template)
+      report_add(REPORT_UNSUPPORTED, t->units[i].name, "name", "template unit: instances (socket activation) are not implemented; not started") ;
   }
 
   for (unsigned int i = 0 ; boot_targets[i] ; i++) pull_in(node_get(boot_targets[i])) ;
