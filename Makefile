@@ -32,6 +32,7 @@ HELPER_BIN = $(HELPER_SRC:%.c=$(B)/%)
 
 PROGS = $(B)/nci-convert $(B)/nci-exec
 
+.PHONY: check-extra
 .PHONY: all deps check test unit integration sanitize clang install demo bench clean
 all: $(PROGS) $(HELPER_BIN)
 
@@ -83,6 +84,10 @@ check: deps
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory sanitize
 	@$(MAKE) --no-print-directory clang
+	@$(MAKE) --no-print-directory check-extra
+
+# Parts of the project with their own make fragment (mk/*.mk) add their suites here.
+check-extra::
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(BINDIR)
@@ -102,3 +107,5 @@ bench: deps
 clean:
 	rm -rf build build-san build-dbg build-clang
 .SECONDARY:
+
+-include $(sort $(wildcard mk/*.mk))
