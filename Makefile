@@ -30,13 +30,18 @@ UNIT_BIN = $(UNIT_SRC:%.c=$(B)/%)
 HELPER_SRC = $(sort $(wildcard tests/helpers/*.c))
 HELPER_BIN = $(HELPER_SRC:%.c=$(B)/%)
 
-PROGS = $(B)/nci-convert $(B)/nci-exec
+SUPERVISE_OBJ = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard supervise/*.c)))
+CTL_OBJ = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard ctl/*.c)))
+INIT_OBJ = $(patsubst %.c,$(B)/%.o,$(sort $(wildcard init/*.c)))
+
+PROGS = $(B)/nci-convert $(B)/nci-exec $(if $(SUPERVISE_OBJ),$(B)/nci-supervise) \
+  $(if $(CTL_OBJ),$(B)/nci-ctl) $(if $(INIT_OBJ),$(B)/nci-init)
 
 .PHONY: check-extra
 .PHONY: all deps check test unit integration sanitize clang install demo bench clean
 all: $(PROGS) $(HELPER_BIN)
 
-$(B)/%.o: %.c $(wildcard lib/nci/*.h convert/*.h)
+$(B)/%.o: %.c $(wildcard lib/nci/*.h convert/*.h supervise/*.h ctl/*.h init/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -48,6 +53,16 @@ $(B)/nci-convert: $(B)/convert/nci-convert.o $(CONVERT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON) $(SKARNET)
 
 $(B)/nci-exec: $(B)/exec/nci-exec.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
+
+# The run-time programs take no jansson: they never allocate once running.
+$(B)/nci-supervise: $(SUPERVISE_OBJ) $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
+
+$(B)/nci-ctl: $(CTL_OBJ) $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
+
+$(B)/nci-init: $(INIT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(CONVERT_OBJ) $(B)/libnci.a

@@ -403,6 +403,18 @@ static void dir_make (dir const *x)
   if ((st.st_mode & 07777) != d->mode && chmod(full, d->mode) < 0) strerr_diefu2sys(111, "chmod ", full) ;
 }
 
+/* nci-supervise hands a Type=exec service the write end of a pipe and its number in
+   NCI_EXEC_FD: it is closed by the exec of the service's program (and of every
+   command before it), so supervise reads EOF once the program itself runs. */
+static void exec_ready_close_on_exec (void)
+{
+  char const *s = getenv("NCI_EXEC_FD") ;
+  unsigned int fd ;
+  if (!s) return ;
+  if (!uint0_scan(s, &fd) || fd < 3) strerr_dief2x(100, "invalid NCI_EXEC_FD: ", s) ;
+  if (coe((int)fd) < 0 && errno != EBADF) strerr_diefu1sys(111, "set close-on-exec on NCI_EXEC_FD") ;
+}
+
 /* The command's words are expanded (unless noexpand) with the final environment; the
    program itself never is, and a name without a slash is looked up in the unit's PATH. */
 static void run (char const *prog, char const *argv0, char const *const *args, unsigned int nargs, int noexpand, stralloc const *modifs)
@@ -430,6 +442,7 @@ static void run (char const *prog, char const *argv0, char const *const *args, u
     }
     argv[nwords + 1] = 0 ;
     path = env_get2(envp, "PATH") ;
+    exec_ready_close_on_exec() ;
     execvep(prog, argv, envp, path ? path : DEFAULT_PATH) ;
     strerr_dieexec(errno == ENOENT ? 127 : 126, prog) ;
   }
