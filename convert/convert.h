@@ -105,7 +105,8 @@ struct unit_s
   strlist deps[DEP_N] ;           /* full unit names, as given */
 } ;
 
-/* Report entries: what was ignored or not started, per unit. */
+/* Report entries: what was ignored or not started, per unit. report_add may be
+   called from several threads at once. */
 /* FAILS: the input asks for something that makes a unit fail at boot. */
 enum report_kind { REPORT_UNSUPPORTED, REPORT_FAILS, REPORT_NOTE, REPORT_N } ;
 extern void report_add (enum report_kind, char const *unitname, char const *key, char const *msg) ;
@@ -118,7 +119,53 @@ extern char const *input_name ;
 /* Dies with exit code 1: "nci-convert: fatal: FILE: unit NAME: KEY: MSG". */
 extern void die_unit (char const *unitname, char const *key, char const *msg) __attribute__((noreturn)) ;
 
+/* What die_unit would print, kept instead (owned strings). */
+typedef struct unit_error_s unit_error ;
+struct unit_error_s
+{
+  char *unitname ;
+  char *key ;
+  char *msg ;
+} ;
+
+/* Parses one unit; dies on bad input. */
 extern void unit_parse (unit *, char const *name, json_t const *) ;
+
+/* unit_parse that returns 0 and fills *err where unit_parse would die: for threads,
+   which must not exit with whichever bad unit they meet first. The unit is then
+   left half made. */
+extern int unit_parse_catch (unit *, char const *name, json_t const *, unit_error *err) ;
+
+/* Runs f(ctx, i) for every i in [0, n), on as many threads as there are CPUs (up to
+   a few), the caller's among them; items are handed out in increasing order. */
+extern void parallel_for (size_t n, void (*f)(void *ctx, size_t i), void *ctx) ;
+
+/* One member of the input's top-level object. */
+typedef struct member_s member ;
+struct member_s
+{
+  char *key ;            /* the unit name as written, ".service" or not */
+  char const *text ;     /* the value's JSON text, until input_load returns */
+  size_t len ;
+  json_t *value ;        /* the value, parsed */
+} ;
+
+/* Splits a JSON text made of one object into its members (key and value text, no
+   value parsed) in *m. Returns their number, or (size_t)-1 when the top level is not
+   simply a well-formed object: then the text must be parsed whole, to get jansson's
+   own error. */
+extern size_t json_split (char const *s, size_t len, member **m) ;
+
+/* Between these, jansson's memory comes from per-thread blocks, all freed at once
+   by json_arena_end, which must come when no value is left (json_decref frees
+   nothing) and no other thread runs. */
+extern void json_arena_begin (void) ;
+extern void json_arena_end (void) ;
+
+/* Reads and parses the input (a file or "-"), dying with jansson's error (line and
+   column in the file) if it is not JSON, and if it is not an object. Returns the
+   members sorted by key, each with its value; sets *n. */
+extern member *input_load (char const *file, size_t *n) ;
 
 typedef struct tree_s tree ;
 struct tree_s
@@ -132,6 +179,11 @@ struct tree_s
   strlist *binds_to ;
   strlist *part_of ;
 } ;
+
+/* Makes t->units from the members, sorted by unit name, and frees the members
+   but not their values (json_arena_end does). Dies with the error a unit-by-unit pass in key order would meet first: an invalid
+   or doubly defined name, or a unit that does not parse. */
+extern void units_parse (tree *t, member *m, size_t n) ;
 
 extern void graph_build (tree *) ;
 

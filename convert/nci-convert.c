@@ -8,7 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <jansson.h>
+#include <skalibs/allreadwrite.h>
+#include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include "convert.h"
 
@@ -47,51 +48,24 @@ static void cleanup (void)
   tmpdir = 0 ;
 }
 
-static int valid_name (char const *s)
+/* The report's unsupported and fails lines as warnings, in one write: there can be
+   thousands. The bytes are strerr_warnw's. */
+static void warn_report (char const *report)
 {
-  size_t at = 0 ;
-  if (!s[0] || !strcmp(s, ".") || !strcmp(s, "..") || strlen(s) > 247) return 0 ;
-  for (char const *p = s ; *p ; p++)
-  {
-    if (*p == '@') at++ ;
-    else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(":_.\\-", *p))) return 0 ;
-  }
-  return at <= 1 && s[0] != '@' ;
-}
-
-static int cmp_units (void const *a, void const *b)
-{
-  return strcmp(((unit const *)a)->name, ((unit const *)b)->name) ;
-}
-
-/* Reads the whole input first: jansson parses a buffer much faster than a stream. */
-static json_t *load (char const *file)
-{
-  json_error_t err ;
-  json_t *root ;
   stralloc sa = STRALLOC_ZERO ;
-  int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0 ;
-  if (fd < 0) strerr_diefusys(111, "open ", file) ;
-  for (;;)
+  for (char const *line = report ; *line ; )
   {
-    ssize_t r ;
-    if (!stralloc_readyplus(&sa, 65536)) strerr_diefusys(111, "allocate memory") ;
-    r = read(fd, sa.s + sa.len, 65536) ;
-    if (r < 0) { if (errno == EINTR) continue ; strerr_diefusys(111, "read ", file) ; }
-    if (!r) break ;
-    sa.len += (size_t)r ;
+    char const *nl = strchr(line, '\n') ;
+    size_t len = (size_t)(nl - line) ;
+    if ((memmem(line, len, ": unsupported: ", 15) || memmem(line, len, ": fails: ", 9))
+     && !(stralloc_cats(&sa, PROG) && stralloc_cats(&sa, ": warning: ") && stralloc_cats(&sa, input_name)
+       && stralloc_cats(&sa, ": ") && stralloc_catb(&sa, line, len + 1)))
+      strerr_diefusys(111, "allocate memory") ;
+    line = nl + 1 ;
   }
-  if (fd) close(fd) ;
-  root = json_loadb(sa.s ? sa.s : "", sa.len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err) ;
+  /* As strerr_warnw: a warning that cannot be written has nowhere else to go. */
+  allwrite(2, sa.s, sa.len) ;
   stralloc_free(&sa) ;
-  if (!root)
-  {
-    char lc[64] ;
-    snprintf(lc, sizeof(lc), ":%d:%d", err.line, err.column) ;
-    strerr_dief(1, input_name, lc, ": invalid JSON: ", err.text) ;
-  }
-  if (!json_is_object(root)) strerr_dief(1, input_name, ": expected an object mapping unit names to services") ;
-  return root ;
 }
 
 static void write_report_file (char const *file, char const *text)
@@ -130,11 +104,9 @@ int main (int argc, char const *const *argv)
   char const *args[2] ;
   unsigned int nargs = 0 ;
   tree t = { 0 } ;
-  json_t *root ;
-  char const *k ;
-  json_t *v ;
+  member *m ;
+  size_t n ;
   char *report ;
-  strlist names = STRLIST_ZERO ;
 
   for (int i = 1 ; i < argc ; i++)
   {
@@ -158,36 +130,16 @@ int main (int argc, char const *const *argv)
   input_name = args[0] ;
   umask(022) ;
 
-  root = load(args[0]) ;
-  json_object_foreach(root, k, v) strlist_add(&names, k) ;
-  strlist_sort_unique(&names) ;
-  t.units = xmalloc((names.n + 1) * sizeof(unit)) ;
-  for (size_t i = 0 ; i < names.n ; i++)
-  {
-    char *name = xstrdup(names.s[i]) ;
-    size_t l = strlen(name) ;
-    if (l > 8 && !strcmp(name + l - 8, ".service")) name[l - 8] = 0 ;
-    if (!valid_name(name)) strerr_dief(1, input_name, ": unit ", names.s[i], ": not a valid unit name") ;
-    for (size_t j = 0 ; j < t.n ; j++)
-      if (!strcmp(t.units[j].name, name)) strerr_dief(1, input_name, ": unit ", name, ": defined twice") ;
-    unit_parse(&t.units[t.n++], name, json_object_get(root, names.s[i])) ;
-    free(name) ;
-  }
-  json_decref(root) ;
-  qsort(t.units, t.n, sizeof(unit), &cmp_units) ;
+  json_arena_begin() ;
+  m = input_load(args[0], &n) ;
+  units_parse(&t, m, n) ;
+  json_arena_end() ;
   graph_build(&t) ;
 
   report = report_text() ;
   if (report_count(REPORT_UNSUPPORTED) + report_count(REPORT_FAILS))
   {
-    for (char *line = report ; *line ; )
-    {
-      char *nl = strchr(line, '\n') ;
-      *nl = 0 ;
-      if (strstr(line, ": unsupported: ") || strstr(line, ": fails: ")) strerr_warnw(input_name, ": ", line) ;
-      *nl = '\n' ;
-      line = nl + 1 ;
-    }
+    warn_report(report) ;
     if (strict) strerr_dief(1, input_name, ": --strict: the input uses what nci does not implement, or makes units fail (listed above)") ;
   }
 

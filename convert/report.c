@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "convert.h"
@@ -5,6 +6,9 @@
 /* One list for the whole run: nci-convert converts one input. */
 static strlist entries[REPORT_N] = { STRLIST_ZERO, STRLIST_ZERO, STRLIST_ZERO } ;
 static char const *const labels[REPORT_N] = { ": unsupported: ", ": fails: ", ": note: " } ;
+/* Units are parsed on several threads; the lines are sorted, so the order in which
+   they come does not matter. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER ;
 
 void report_add (enum report_kind kind, char const *unitname, char const *key, char const *msg)
 {
@@ -13,7 +17,9 @@ void report_add (enum report_kind kind, char const *unitname, char const *key, c
   char *w = stpcpy(stpcpy(line, unitname), ": ") ;
   w = stpcpy(stpcpy(w, key), labels[kind]) ;
   strcpy(w, msg) ;
+  pthread_mutex_lock(&lock) ;
   strlist_add(&entries[kind], line) ;
+  pthread_mutex_unlock(&lock) ;
   free(line) ;
 }
 

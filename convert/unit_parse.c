@@ -25,6 +25,8 @@ struct ctx_s
   strlist vals ;         /* its assignments, after "" resets */
   int reset ;            /* a "" was among them */
   nci_specifiers sp ;
+  enum dep_kind dep ;    /* the list dep_word adds to */
+  enum dir_kind dir ;    /* the list dir_word adds to */
 } ;
 
 static char const *type_name (json_t const *v)
@@ -524,14 +526,12 @@ static int do_limit (ctx *c, char const *k, json_t const *v)
 
 static char const *const dir_keys[DIR_N] = { "StateDirectory", "RuntimeDirectory", "LogsDirectory", "CacheDirectory", "ConfigurationDirectory" } ;
 
-static enum dir_kind dir_cur ;
-
 static void dir_word (ctx *c, char const *w)
 {
   char *r = spec(c, w) ;
   if (!r[0] || r[0] == '/' || strstr(r, "..") || strchr(r, ':'))
     die2(c, "not a relative directory name:", r) ;
-  strlist_add(&c->u->dirs[dir_cur], r) ;
+  strlist_add(&c->u->dirs[c->dir], r) ;
   free(r) ;
 }
 
@@ -544,7 +544,7 @@ static int do_directory (ctx *c, char const *k, json_t const *v)
     if (!k[l])
     {
       collect(c, T_STR | T_LIST, v) ;
-      dir_cur = (enum dir_kind)i ;
+      c->dir = (enum dir_kind)i ;
       strlist_clear(&c->u->dirs[i]) ;
       for (size_t j = 0 ; j < c->vals.n ; j++) each_word(c, c->vals.s[j], &dir_word) ;
       return 1 ;
@@ -683,12 +683,10 @@ static struct { char const *key ; enum dep_kind kind ; } const unit_dep_keys[] =
   { "OnFailure", DEP_ON_FAILURE }, { "OnSuccess", DEP_ON_SUCCESS }, { "Upholds", DEP_UPHOLDS },
 } ;
 
-static enum dep_kind dep_cur ;
-
 static void dep_word (ctx *c, char const *w)
 {
   char *r = spec(c, w) ;
-  strlist_add(&c->u->deps[dep_cur], r) ;
+  strlist_add(&c->u->deps[c->dep], r) ;
   free(r) ;
 }
 
@@ -699,7 +697,7 @@ static int unit_key (ctx *c, char const *k, json_t const *v)
     if (!strcmp(k, unit_dep_keys[i].key))
     {
       collect(c, T_STR | T_LIST, v) ;
-      dep_cur = unit_dep_keys[i].kind ;
+      c->dep = unit_dep_keys[i].kind ;
       for (size_t j = 0 ; j < c->vals.n ; j++) each_word(c, c->vals.s[j], &dep_word) ;
       return 1 ;
     }
