@@ -116,7 +116,7 @@ $(B)/bench/%: $(B)/bench/%.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(B)/bench/json-parse
+	@$(MAKE) --no-print-directory all $(B)/bench/json-parse $(B)/bench/crasher
 	@bench/run $(B)
 
 clean:

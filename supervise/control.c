@@ -1,0 +1,53 @@
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
+
+#include <nci/ftrig.h>
+#include "supervise.h"
+
+/* supervise/ as s6-supervise makes it, so s6's tools recognise the directory:
+   the lock (s6-svok tests it), the control FIFO, and the event fifodir. */
+
+static void make_dir (char const *dir, mode_t mode)
+{
+  struct stat st ;
+  if (mkdir(dir, mode) == 0) return ;
+  if (errno != EEXIST) strerr_diefu4sys(111, "mkdir ", S.dir, "/", dir) ;
+  if (stat(dir, &st) < 0) strerr_diefu4sys(111, "stat ", S.dir, "/", dir) ;
+  if (!S_ISDIR(st.st_mode)) strerr_dief4x(100, S.dir, "/", dir, " exists and is not a directory") ;
+}
+
+void control_init (void)
+{
+  int fd, r ;
+  struct stat st ;
+  mode_t m = umask(077) ;
+  make_dir("supervise", 0700) ;
+  fd = open("supervise/lock", O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0600) ;
+  if (fd < 0) strerr_diefu3sys(111, "open ", S.dir, "/supervise/lock") ;
+  r = fd_lock(fd, 1, 1) ;
+  if (r < 0) strerr_diefu3sys(111, "lock ", S.dir, "/supervise/lock") ;
+  if (!r) strerr_dief2x(100, "another nci-supervise already runs on ", S.dir) ;
+  /* the lock fd stays open (close-on-exec) for as long as supervise lives */
+
+  if (mkfifo("supervise/control", 0600) < 0)
+  {
+    if (errno != EEXIST) strerr_diefu3sys(111, "mkfifo ", S.dir, "/supervise/control") ;
+    if (stat("supervise/control", &st) < 0) strerr_diefu3sys(111, "stat ", S.dir, "/supervise/control") ;
+    if (!S_ISFIFO(st.st_mode)) strerr_dief3x(100, S.dir, "/supervise/control", " is not a FIFO") ;
+  }
+  S.controlfd = open("supervise/control", O_RDONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (S.controlfd < 0) strerr_diefu4sys(111, "open ", S.dir, "/supervise/control", " for reading") ;
+  /* kept open for writing so the FIFO never reads EOF between writers */
+  if (open("supervise/control", O_WRONLY | O_NONBLOCK | O_CLOEXEC) < 0)
+    strerr_diefu4sys(111, "open ", S.dir, "/supervise/control", " for writing") ;
+  umask(m) ;
+
+  if (!nci_ftrig_mkdir("event")) strerr_diefu3sys(111, "make the fifodir ", S.dir, "/event") ;
+  S.eventfd = open("event", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (S.eventfd < 0) strerr_diefu3sys(111, "open ", S.dir, "/event") ;
+}

@@ -1,0 +1,189 @@
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/sig.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+
+#include "supervise.h"
+
+#define USAGE "nci-supervise [ --no-prefix ] [ -n name ] servicedir"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+static int sigfd = -1 ;
+
+static void handle_signals (void)
+{
+  for (;;)
+  {
+    int sig = selfpipe_read() ;
+    if (sig < 0) strerr_diefu1sys(111, "read the selfpipe") ;
+    if (!sig) return ;
+    if (sig != SIGCHLD) { sv_on_signal(sig) ; continue ; }
+    for (;;)
+    {
+      int wstat ;
+      pid_t pid = waitpid(-1, &wstat, WNOHANG) ;
+      if (pid < 0 && errno == EINTR) continue ;
+      if (pid <= 0) break ;
+      sv_on_child(pid, wstat) ;
+    }
+  }
+}
+
+static void handle_control (void)
+{
+  for (;;)
+  {
+    unsigned char buf[64] ;
+    ssize_t r = read(S.controlfd, buf, sizeof buf) ;
+    if (r < 0)
+    {
+      if (errno == EAGAIN || errno == EINTR) return ;
+      strerr_diefu3sys(111, "read ", S.dir, "/supervise/control") ;
+    }
+    if (!r) return ;
+    for (ssize_t i = 0 ; i < r ; i++) sv_on_control(buf[i]) ;
+  }
+}
+
+static void std_fds (void)
+{
+  for (int fd = 0 ; fd < 3 ; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+    {
+      int n = open("/dev/null", fd ? O_WRONLY : O_RDONLY) ;
+      if (n < 0) strerr_diefu1sys(111, "open /dev/null") ;
+      if (n != fd) strerr_dief1x(101, "file descriptors 0 to 2 are in an impossible state") ;
+    }
+}
+
+static void init (char const *dir, char const *name, int prefix)
+{
+  static char dirbuf[PATH_MAX] ;
+  sigset_t set ;
+  std_fds() ;
+  if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
+  if (!getcwd(S.dir, sizeof S.dir)) strerr_diefu2sys(111, "get the absolute path of ", dir) ;
+  if (!name)
+  {
+    char *slash ;
+    memcpy(dirbuf, S.dir, strlen(S.dir) + 1) ;
+    slash = strrchr(dirbuf, '/') ;
+    name = slash && slash[1] ? slash + 1 : dirbuf ;
+  }
+  S.name = name ;
+  S.readyfd = S.notifyfd = -1 ;
+  policy_read(&S.pol, S.dir) ;
+  S.nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC) ;
+  if (S.nullfd < 0) strerr_diefu1sys(111, "open /dev/null") ;
+  control_init() ;
+  /* Type=forking daemons double-fork: as their subreaper, supervise still
+     reaps them and sees the main process die. */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
+  sigfd = selfpipe_init() ;
+  if (sigfd < 0) strerr_diefu1sys(111, "init the selfpipe") ;
+  if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  sigemptyset(&set) ;
+  sigaddset(&set, SIGCHLD) ;
+  sigaddset(&set, SIGTERM) ;
+  sigaddset(&set, SIGHUP) ;
+  sigaddset(&set, SIGQUIT) ;
+  sigaddset(&set, SIGINT) ;
+  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
+  output_prefix_set(S.name, prefix) ;
+  output_init(&S.out, 1) ;
+  output_init(&S.err, 2) ;
+  if (S.pol.readiness == READY_NOTIFY)
+  {
+    size_t n = strlen(S.dir) ;
+    if (n + 8 > sizeof S.notify_path)
+      strerr_dief3x(100, "the service directory path ", S.dir, " is too long for its notify socket") ;
+    memcpy(S.notify_path, S.dir, n) ;
+    memcpy(S.notify_path + n, "/notify", 8) ;
+    S.notifyfd = notify_open(S.notify_path) ;
+  }
+  tain_now_set_stopwatch_g() ;
+  tain_add_g(&S.deadline, &tain_infinite_relative) ;
+  tain_wallclock_read(&S.st.stamp) ;
+  S.st.readystamp = S.st.stamp ;
+  if (access("down", F_OK) == 0) S.want = WANT_DOWN ;
+  else if (errno != ENOENT) strerr_diefu3sys(111, "access ", S.dir, "/down") ;
+  else S.want = WANT_UP ;
+}
+
+static void loop (void)
+{
+  while (!S.exit_now)
+  {
+    iopause_fd x[8] ;
+    unsigned int n = 0, isig, ictl, inotify = 8, iready = 8, iout = 8, ierr = 8, wout = 8, werr = 8 ;
+    int readyfd = S.readyfd ;
+    int r ;
+    x[isig = n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
+    x[ictl = n++] = (iopause_fd){ .fd = S.controlfd, .events = IOPAUSE_READ } ;
+    if (S.notifyfd >= 0) x[inotify = n++] = (iopause_fd){ .fd = S.notifyfd, .events = IOPAUSE_READ } ;
+    if (readyfd >= 0) x[iready = n++] = (iopause_fd){ .fd = readyfd, .events = IOPAUSE_READ } ;
+    if (output_wants_read(&S.out)) x[iout = n++] = (iopause_fd){ .fd = S.out.rfd, .events = IOPAUSE_READ } ;
+    if (output_wants_read(&S.err)) x[ierr = n++] = (iopause_fd){ .fd = S.err.rfd, .events = IOPAUSE_READ } ;
+    if (S.out.qlen) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
+    if (S.err.qlen) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
+    r = iopause_g(x, n, &S.deadline) ;
+    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    if (!r) { sv_on_timeout() ; continue ; }
+    /* deaths first: a service that exec'ed and died at once is a failed start,
+       not a ready one */
+    if (x[isig].revents & IOPAUSE_READ) handle_signals() ;
+    if (iready < n && x[iready].revents && S.readyfd == readyfd) sv_on_ready_fd() ;
+    if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
+    if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
+    if (iout < n && x[iout].revents) output_read(&S.out) ;
+    if (ierr < n && x[ierr].revents) output_read(&S.err) ;
+    if (wout < n && x[wout].revents) output_write(&S.out) ;
+    if (werr < n && x[werr].revents) output_write(&S.err) ;
+    /* a partial line is emitted once its writer is gone and the pipe is empty */
+    if (S.out.flush && output_wants_read(&S.out)) output_read(&S.out) ;
+    if (S.err.flush && output_wants_read(&S.err)) output_read(&S.err) ;
+  }
+}
+
+int main (int argc, char const *const *argv)
+{
+  subgetopt l = SUBGETOPT_ZERO ;
+  char const *name = 0 ;
+  int prefix = 1 ;
+  PROG = "nci-supervise" ;
+  for (;;)
+  {
+    int opt ;
+    if (l.ind < argc && !strcmp(argv[l.ind], "--no-prefix")) { prefix = 0 ; l.ind++ ; continue ; }
+    if (l.ind < argc && !strcmp(argv[l.ind], "--help")) { strerr_warni1x("usage: " USAGE) ; return 0 ; }
+    opt = subgetopt_r(argc, argv, "Pn:", &l) ;
+    if (opt == -1) break ;
+    switch (opt)
+    {
+      case 'P' : prefix = 0 ; break ;
+      case 'n' : name = l.arg ; break ;
+      default : dieusage() ;
+    }
+  }
+  argc -= l.ind ; argv += l.ind ;
+  if (argc != 1) dieusage() ;
+  init(argv[0], name, prefix) ;
+  sv_announce("s") ;
+  if (S.want == WANT_UP) sv_start() ;
+  loop() ;
+  sv_announce("x") ;
+  output_drain(&S.out) ;
+  output_drain(&S.err) ;
+  return 0 ;
+}

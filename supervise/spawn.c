@@ -1,0 +1,130 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include "supervise.h"
+
+/* nci-exec closes this fd as it execs the service's program, so supervise sees
+   EOF exactly when Type=exec's "exec succeeded" happens. */
+#define EXEC_READY_FD 3
+
+static void child_die (char const *what)
+{
+  strerr_diefu2sys(127, "prepare the service: ", what) ;
+}
+
+/* Puts from on fd to, open across exec. */
+static void place (int from, int to)
+{
+  if (from == to)
+  {
+    int flags = fcntl(to, F_GETFD) ;
+    if (flags < 0 || fcntl(to, F_SETFD, flags & ~FD_CLOEXEC) < 0) child_die("clear close-on-exec") ;
+  }
+  else if (dup2(from, to) < 0) child_die("dup2") ;
+}
+
+/* In the child: a session of its own (a stop reaches its whole group), default
+   signal dispositions and mask, stdin from /dev/null, stdout and stderr into
+   supervise's pipes, nothing else open but the readiness fd. */
+static void child_setup (void)
+{
+  selfpipe_finish() ;
+  if (setsid() < 0) child_die("setsid") ;
+  place(S.nullfd, 0) ;
+  place(S.out.wfd, 1) ;
+  place(S.err.wfd, 2) ;
+}
+
+/* Only 0, 1, 2 and keep (-1: none) stay open in the service: supervise's own
+   fds are close-on-exec, but what its caller leaked to it must not reach the
+   service either. */
+static void close_others (int keep)
+{
+  if (keep < 0) { if (close_range(3, ~0U, 0) < 0) child_die("close_range") ; return ; }
+  if (keep > 3 && close_range(3, (unsigned int)keep - 1, 0) < 0) child_die("close_range") ;
+  if (close_range((unsigned int)keep + 1, ~0U, 0) < 0) child_die("close_range") ;
+}
+
+static void child_env (char const *const *env)
+{
+  for (; *env ; env++)
+  {
+    char const *eq = strchr(*env, '=') ;
+    size_t n = (size_t)(eq - *env) ;
+    char name[64] ;
+    if (n >= sizeof name) continue ;
+    memcpy(name, *env, n) ; name[n] = 0 ;
+    if (setenv(name, eq + 1, 1) < 0) child_die("setenv") ;
+  }
+}
+
+pid_t spawn_run (int *readyfd)
+{
+  int p[2] = { -1, -1 } ;
+  pid_t pid ;
+  *readyfd = -1 ;
+  if (S.pol.readiness == READY_EXEC || S.pol.readiness == READY_FD)
+  {
+    if (pipecoe(p) < 0) { strerr_warnwu1sys("create the readiness pipe") ; return -1 ; }
+    if (ndelay_on(p[0]) < 0) { strerr_warnwu1sys("make the readiness pipe non-blocking") ; fd_close(p[0]) ; fd_close(p[1]) ; return -1 ; }
+  }
+  pid = fork() ;
+  if (pid < 0)
+  {
+    strerr_warnwu1sys("fork the service") ;
+    if (p[0] >= 0) { fd_close(p[0]) ; fd_close(p[1]) ; }
+    return -1 ;
+  }
+  if (!pid)
+  {
+    char const *argv[3] = { "run", S.name, 0 } ;
+    child_setup() ;
+    if (S.pol.readiness == READY_EXEC)
+    {
+      place(p[1], EXEC_READY_FD) ;
+      if (setenv("NCI_EXEC_FD", "3", 1) < 0) child_die("setenv") ;
+      close_others(EXEC_READY_FD) ;
+    }
+    else if (S.pol.readiness == READY_FD)
+    {
+      place(p[1], S.pol.notification_fd) ;
+      close_others(S.pol.notification_fd) ;
+    }
+    else close_others(-1) ;
+    if (S.pol.readiness == READY_NOTIFY && setenv("NOTIFY_SOCKET", S.notify_path, 1) < 0) child_die("setenv") ;
+    execv("./run", (char *const *)argv) ;
+    strerr_diefu3sys(127, "exec ", S.dir, "/run") ;
+  }
+  if (p[1] >= 0) fd_close(p[1]) ;
+  *readyfd = p[0] ;
+  return pid ;
+}
+
+pid_t spawn_script (char const *script, char const *const *args, char const *const *env)
+{
+  pid_t pid = fork() ;
+  if (pid < 0) { strerr_warnwu2sys("fork for ", script) ; return -1 ; }
+  if (!pid)
+  {
+    char const *argv[8] = { script } ;
+    char path[16] = "./" ;
+    unsigned int n = 1 ;
+    for (; *args && n < 7 ; args++) argv[n++] = *args ;
+    argv[n] = 0 ;
+    memcpy(path + 2, script, strlen(script) + 1) ;
+    child_setup() ;
+    close_others(-1) ;
+    child_env(env) ;
+    execv(path, (char *const *)argv) ;
+    strerr_diefu4sys(127, "exec ", S.dir, "/", script) ;
+  }
+  return pid ;
+}
