@@ -47,10 +47,12 @@ struct nci_unitstate_s
   char status[NCI_UNITSTATE_TEXT_MAX] ;
 } ;
 
+/* The names of the file; 0 for a value out of range. */
 extern char const *nci_unitstate_state_name (enum nci_unitstate_state_e s) ;
 extern char const *nci_unitstate_result_name (enum nci_unitstate_result_e r) ;
 
-/* Formats st into buf (NCI_UNITSTATE_FMT bytes are always enough); returns the length. */
+/* Formats st into buf (NCI_UNITSTATE_FMT bytes are always enough); returns the
+   length. A newline in status becomes a space. */
 #define NCI_UNITSTATE_FMT 512
 extern size_t nci_unitstate_fmt (char *buf, nci_unitstate const *st) ;
 
