@@ -145,9 +145,9 @@ typedef struct member_s member ;
 struct member_s
 {
   char *key ;            /* the unit name as written, ".service" or not */
-  char const *text ;     /* the value's JSON text, until input_load returns */
+  char const *text ;     /* the value's JSON text, in the input, to be parsed */
   size_t len ;
-  json_t *value ;        /* the value, parsed */
+  json_t *value ;        /* or the value, when the whole input had to be parsed */
 } ;
 
 /* Splits a JSON text made of one object into its members (key and value text, no
@@ -156,16 +156,33 @@ struct member_s
    own error. */
 extern size_t json_split (char const *s, size_t len, member **m) ;
 
-/* Between these, jansson's memory comes from per-thread blocks, all freed at once
-   by json_arena_end, which must come when no value is left (json_decref frees
-   nothing) and no other thread runs. */
+/* Between begin and end, jansson's memory comes from per-thread blocks: json_decref
+   frees nothing, json_arena_clear frees every value of the calling thread, and
+   json_arena_end, with no other thread running, every value. */
 extern void json_arena_begin (void) ;
+extern void json_arena_clear (void) ;
 extern void json_arena_end (void) ;
 
-/* Reads and parses the input (a file or "-"), dying with jansson's error (line and
-   column in the file) if it is not JSON, and if it is not an object. Returns the
-   members sorted by key, each with its value; sets *n. */
-extern member *input_load (char const *file, size_t *n) ;
+#define INPUT_JSON_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+
+typedef struct input_s input ;
+struct input_s
+{
+  stralloc text ;
+  member *m ;            /* sorted by key */
+  size_t n ;
+} ;
+
+/* Reads the input (a file or "-") and splits it into its members; if it cannot be
+   split, parses it whole, dying with jansson's error (line and column in the file)
+   if it is not JSON, and if it is not an object. */
+extern void input_load (input *, char const *file) ;
+
+/* Called when a member's text does not parse: dies with jansson's error for the
+   whole input. */
+extern void input_die_json (input const *, char const *key) __attribute__((noreturn)) ;
+
+extern void input_free (input *) ;
 
 typedef struct tree_s tree ;
 struct tree_s
@@ -180,10 +197,12 @@ struct tree_s
   strlist *part_of ;
 } ;
 
-/* Makes t->units from the members, sorted by unit name, and frees the members
-   but not their values (json_arena_end does). Dies with the error a unit-by-unit pass in key order would meet first: an invalid
-   or doubly defined name, or a unit that does not parse. */
-extern void units_parse (tree *t, member *m, size_t n) ;
+/* Makes t->units from the input's members, sorted by unit name, parsing their JSON
+   where the input was split. Dies with the error a pass over the members one by
+   one in key order would meet first: jansson's for the whole input if any member
+   is not JSON, else an invalid or doubly defined name, or a unit that does not
+   parse. */
+extern void units_parse (tree *t, input const *in) ;
 
 extern void graph_build (tree *) ;
 

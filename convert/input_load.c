@@ -1,14 +1,13 @@
-/* Reading and parsing the input. jansson parses one text on one thread, and that
-   was a third of nci-convert's time on a thousand units: so the top-level object is
-   split into its members (json_split.c) and their values are parsed by jansson on
-   several threads. jansson stays the judge of what is JSON: a value that does not
-   parse, a duplicate key or a top level json_split does not take makes the whole
-   text be parsed again at once, and that parse's error is the one printed, with
-   the line and column in the file as ever. */
+/* Reading the input and splitting it into its members. jansson parses one text on
+   one thread, and that was a third of nci-convert's time on a thousand units: so
+   the top-level object is split into its members (json_split.c), whose values
+   jansson then parses apart, on several threads (units_parse.c). jansson stays the
+   judge of what is JSON: a top level json_split does not take, a duplicate key or
+   a value that does not parse makes the whole text be parsed at once, and that
+   parse's error is the one printed, with its line and column in the file. */
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +17,6 @@
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include "convert.h"
-
-#define FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
 
 static void read_all (char const *file, stralloc *sa)
 {
@@ -46,26 +43,17 @@ static int cmp_members (void const *a, void const *b)
   return strcmp(((member const *)a)->key, ((member const *)b)->key) ;
 }
 
-static void members_sort (member *m, size_t n)
-{
-  if (n) qsort(m, n, sizeof(member), &cmp_members) ;
-}
-
 static void members_free (member *m, size_t n)
 {
-  for (size_t i = 0 ; i < n ; i++)
-  {
-    free(m[i].key) ;
-    if (m[i].value) json_decref(m[i].value) ;
-  }
+  for (size_t i = 0 ; i < n ; i++) free(m[i].key) ;
   free(m) ;
 }
 
 /* The whole text at once: jansson's error for the file, or its members. */
-static member *parse_whole (char const *s, size_t len, size_t *n)
+static member *parse_whole (input const *in, size_t *n)
 {
   json_error_t err ;
-  json_t *root = json_loadb(s, len, FLAGS, &err) ;
+  json_t *root = json_loadb(in->text.s ? in->text.s : "", in->text.len, INPUT_JSON_FLAGS, &err) ;
   char const *k ;
   json_t *v ;
   member *m ;
@@ -78,52 +66,41 @@ static member *parse_whole (char const *s, size_t len, size_t *n)
   }
   if (!json_is_object(root)) strerr_dief(1, input_name, ": expected an object mapping unit names to services") ;
   m = xmalloc((json_object_size(root) + 1) * sizeof(member)) ;
-  json_object_foreach(root, k, v) m[i++] = (member){ .key = xstrdup(k), .value = json_incref(v) } ;
-  json_decref(root) ;
-  members_sort(m, i) ;
+  json_object_foreach(root, k, v) m[i++] = (member){ .key = xstrdup(k), .value = v } ;
+  qsort(m, i, sizeof(member), &cmp_members) ;
   *n = i ;
   return m ;
 }
 
-typedef struct parse_job_s parse_job ;
-struct parse_job_s
+void input_load (input *in, char const *file)
 {
-  member *m ;
-  atomic_int failed ;
-} ;
-
-static void parse_member (void *ctx, size_t i)
-{
-  parse_job *j = ctx ;
-  json_error_t err ;
-  if (atomic_load(&j->failed)) return ;
-  j->m[i].value = json_loadb(j->m[i].text, j->m[i].len, FLAGS, &err) ;
-  if (!j->m[i].value) atomic_store(&j->failed, 1) ;
+  size_t n ;
+  *in = (input){ .text = STRALLOC_ZERO } ;
+  read_all(file, &in->text) ;
+  n = json_split(in->text.s ? in->text.s : "", in->text.len, &in->m) ;
+  if (n != (size_t)-1)
+  {
+    if (n > 1) qsort(in->m, n, sizeof(member), &cmp_members) ;
+    for (size_t i = 1 ; i < n ; i++) if (!strcmp(in->m[i - 1].key, in->m[i].key))
+    {
+      members_free(in->m, n) ;
+      n = (size_t)-1 ;
+      break ;
+    }
+  }
+  if (n == (size_t)-1) in->m = parse_whole(in, &n) ;
+  in->n = n ;
 }
 
-/* The members parsed apart, or 0 if the whole text must be parsed. */
-static member *parse_split (char const *s, size_t len, size_t *n)
+void input_die_json (input const *in, char const *key)
 {
-  parse_job j = { .m = 0 } ;
-  size_t k = json_split(s, len, &j.m) ;
-  if (k == (size_t)-1) return 0 ;
-  members_sort(j.m, k) ;
-  for (size_t i = 1 ; i < k ; i++)
-    if (!strcmp(j.m[i - 1].key, j.m[i].key)) { members_free(j.m, k) ; return 0 ; }
-  atomic_init(&j.failed, 0) ;
-  parallel_for(k, &parse_member, &j) ;
-  if (atomic_load(&j.failed)) { members_free(j.m, k) ; return 0 ; }
-  *n = k ;
-  return j.m ? j.m : xmalloc(sizeof(member)) ;
+  size_t n ;
+  parse_whole(in, &n) ;
+  strerr_dief(111, "internal error: ", input_name, ": unit ", key, ": its JSON did not parse alone, but the whole input does") ;
 }
 
-member *input_load (char const *file, size_t *n)
+void input_free (input *in)
 {
-  stralloc sa = STRALLOC_ZERO ;
-  member *m ;
-  read_all(file, &sa) ;
-  m = parse_split(sa.s ? sa.s : "", sa.len, n) ;
-  if (!m) m = parse_whole(sa.s ? sa.s : "", sa.len, n) ;
-  stralloc_free(&sa) ;
-  return m ;
+  members_free(in->m, in->n) ;
+  stralloc_free(&in->text) ;
 }

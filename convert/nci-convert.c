@@ -104,8 +104,7 @@ int main (int argc, char const *const *argv)
   char const *args[2] ;
   unsigned int nargs = 0 ;
   tree t = { 0 } ;
-  member *m ;
-  size_t n ;
+  input in ;
   char *report ;
 
   for (int i = 1 ; i < argc ; i++)
@@ -131,9 +130,10 @@ int main (int argc, char const *const *argv)
   umask(022) ;
 
   json_arena_begin() ;
-  m = input_load(args[0], &n) ;
-  units_parse(&t, m, n) ;
+  input_load(&in, args[0]) ;
+  units_parse(&t, &in) ;
   json_arena_end() ;
+  input_free(&in) ;
   graph_build(&t) ;
 
   report = report_text() ;

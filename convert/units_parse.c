@@ -1,10 +1,14 @@
-/* The input's members -> the units, parsed on several threads (parallel.c) and put
-   in name order. Which error is printed must not depend on the threads: it is the
-   one a pass over the members one by one in key order meets first (an invalid
-   name, a name defined twice, a unit that does not parse), so each thread keeps
-   the error of its unit, and units after the first error found are not parsed. */
+/* The input's members -> the units, on several threads (parallel.c), in name order.
+   A thread parses a member's JSON, makes the unit of it, and drops the JSON
+   (json_arena_clear) before the next.
+   Which error is printed must not depend on the threads: it is the one a pass over
+   the members one by one in key order meets first (jansson's for the whole input if
+   any member is not JSON, then an invalid name, a name defined twice, a unit that
+   does not parse), so each thread keeps the error of its unit, and units after the
+   first error found are only checked for JSON. */
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "convert.h"
@@ -39,12 +43,13 @@ static int cmp_slots (void const *a, void const *b)
 typedef struct job_s job ;
 struct job_s
 {
-  member *m ;
+  member const *m ;
   char **names ;         /* by key order */
   size_t *at ;           /* by key order: index in units */
   unit *units ;
   unit_error *err ;      /* by key order */
   atomic_size_t first ;  /* lowest key order with an error so far */
+  atomic_size_t bad_json ;  /* a member whose JSON does not parse, or n */
 } ;
 
 static void lower (atomic_size_t *x, size_t v)
@@ -56,8 +61,17 @@ static void lower (atomic_size_t *x, size_t v)
 static void parse_one (void *ctx, size_t i)
 {
   job *j = ctx ;
-  if (i < atomic_load(&j->first) && !unit_parse_catch(&j->units[j->at[i]], j->names[i], j->m[i].value, &j->err[i]))
+  json_t const *v = j->m[i].value ;
+  json_error_t err ;
+  if (!v)
+  {
+    if (atomic_load(&j->bad_json) < SIZE_MAX) return ;
+    v = json_loadb(j->m[i].text, j->m[i].len, INPUT_JSON_FLAGS, &err) ;
+    if (!v) { lower(&j->bad_json, i) ; return ; }
+  }
+  if (i < atomic_load(&j->first) && !unit_parse_catch(&j->units[j->at[i]], j->names[i], v, &j->err[i]))
     lower(&j->first, i) ;
+  if (!j->m[i].value) json_arena_clear() ;
 }
 
 /* The first name that is invalid or already taken, in key order, or n. */
@@ -81,8 +95,10 @@ static size_t check_names (job *j, slot const *sorted, size_t n)
   return i ;
 }
 
-void units_parse (tree *t, member *m, size_t n)
+void units_parse (tree *t, input const *in)
 {
+  member const *m = in->m ;
+  size_t n = in->n ;
   job j = { .m = m } ;
   slot *sorted = xmalloc((n + 1) * sizeof(slot)) ;
   j.names = xmalloc((n + 1) * sizeof(char *)) ;
@@ -96,10 +112,12 @@ void units_parse (tree *t, member *m, size_t n)
     if (l > 8 && !strcmp(j.names[i] + l - 8, ".service")) j.names[i][l - 8] = 0 ;
     sorted[i] = (slot){ .name = j.names[i], .pos = i } ;
   }
-  if (n) qsort(sorted, n, sizeof(slot), &cmp_slots) ;
+  if (n > 1) qsort(sorted, n, sizeof(slot), &cmp_slots) ;
   for (size_t r = 0 ; r < n ; r++) j.at[sorted[r].pos] = r ;
   atomic_init(&j.first, check_names(&j, sorted, n)) ;
+  atomic_init(&j.bad_json, SIZE_MAX) ;
   parallel_for(n, &parse_one, &j) ;
+  if (atomic_load(&j.bad_json) < SIZE_MAX) input_die_json(in, m[atomic_load(&j.bad_json)].key) ;
   if (atomic_load(&j.first) < n)
   {
     unit_error const *e = &j.err[atomic_load(&j.first)] ;
@@ -107,12 +125,7 @@ void units_parse (tree *t, member *m, size_t n)
   }
   t->units = j.units ;
   t->n = n ;
-  for (size_t i = 0 ; i < n ; i++)
-  {
-    free(j.names[i]) ;
-    free(m[i].key) ;
-  }
-  free(m) ;
+  for (size_t i = 0 ; i < n ; i++) free(j.names[i]) ;
   free(j.err) ;
   free(j.at) ;
   free(j.names) ;
