@@ -41,7 +41,7 @@ int service_left (void)
    without allocating; 0 when there is none or more than one. */
 pid_t child_guess (void)
 {
-  char buf[4096] ;
+  static char buf[4096] ;
   pid_t self = getpid(), found = 0 ;
   int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (fd < 0) return 0 ;

@@ -69,17 +69,14 @@ static void std_fds (void)
 
 static void init (char const *dir, char const *name, int prefix)
 {
-  static char dirbuf[PATH_MAX] ;
   sigset_t set ;
   std_fds() ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   if (!getcwd(S.dir, sizeof S.dir)) strerr_diefu2sys(111, "get the absolute path of ", dir) ;
   if (!name)
   {
-    char *slash ;
-    memcpy(dirbuf, S.dir, strlen(S.dir) + 1) ;
-    slash = strrchr(dirbuf, '/') ;
-    name = slash && slash[1] ? slash + 1 : dirbuf ;
+    char const *slash = strrchr(S.dir, '/') ;
+    name = slash && slash[1] ? slash + 1 : S.dir ;
   }
   S.name = name ;
   S.readyfd = S.notifyfd = -1 ;
@@ -135,8 +132,8 @@ static void loop (void)
     if (readyfd >= 0) x[iready = n++] = (iopause_fd){ .fd = readyfd, .events = IOPAUSE_READ } ;
     if (output_wants_read(&S.out)) x[iout = n++] = (iopause_fd){ .fd = S.out.rfd, .events = IOPAUSE_READ } ;
     if (output_wants_read(&S.err)) x[ierr = n++] = (iopause_fd){ .fd = S.err.rfd, .events = IOPAUSE_READ } ;
-    if (S.out.qlen) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
-    if (S.err.qlen) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
+    if (output_wants_write(&S.out)) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
+    if (output_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
     r = iopause_g(x, n, &S.deadline) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     if (!r) { sv_on_timeout() ; continue ; }

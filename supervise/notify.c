@@ -83,7 +83,7 @@ void notify_read (int fd)
 {
   for (;;)
   {
-    char buf[4096] ;
+    static char buf[4096] ;
     union { struct cmsghdr h ; char b[CMSG_SPACE(sizeof(struct ucred))] ; } cbuf ;
     struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf } ;
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.b, .msg_controllen = sizeof cbuf.b } ;

@@ -1,22 +1,31 @@
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include "supervise.h"
 
-/* The service's output becomes whole lines "NAME: text\n". A formatted line is at
-   most OUT_CHUNK (PIPE_BUF) bytes so one write() carries it whole: the lines of
-   all the services sharing the container's stdout never tear. A longer line is
-   split into several. When outfd is slow, q stays full and supervise stops
-   reading the service's pipe: the service waits on its own write, nothing is
-   dropped, and supervise's loop never blocks. */
+/* The service's output becomes whole lines "NAME: text\n". One writev() carries
+   at most PIPE_BUF bytes of whole lines, so the lines of all the services sharing
+   the container's stdout never tear. A line longer than the buffer is split.
+   When supervise's output is a pipe, it is reopened non-blocking (a file
+   description of its own, so nobody else's writes change): a slow reader makes
+   writes wait in the loop, the buffer fills, supervise stops reading the
+   service's pipe and the service waits on its own write. Nothing is dropped and
+   the loop never blocks. */
 
-static char prefix[256] ;
+#define IOV_LINES 16
+
+static char prefix[128] ;
 static size_t prefixlen ;
+static char newline = '\n' ;
 
 void output_prefix_set (char const *name, int enabled)
 {
@@ -28,6 +37,24 @@ void output_prefix_set (char const *name, int enabled)
   prefixlen = n + 2 ;
 }
 
+static size_t line_max (void)
+{
+  return OUT_CHUNK - prefixlen - 1 ;
+}
+
+/* A pipe gets a non-blocking file description of its own; anything else (a
+   file, a terminal) is written as it is. */
+static int private_output (int fd)
+{
+  struct stat st ;
+  char path[32] = "/proc/self/fd/" ;
+  int nfd ;
+  if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) return fd ;
+  path[14 + uint_fmt(path + 14, (unsigned int)fd)] = 0 ;
+  nfd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
+  return nfd < 0 ? fd : nfd ;
+}
+
 void output_init (stream *s, int outfd)
 {
   int p[2] ;
@@ -35,42 +62,23 @@ void output_init (stream *s, int outfd)
   if (ndelay_on(p[0]) < 0) strerr_diefu1sys(111, "make the output pipe non-blocking") ;
   s->rfd = p[0] ;
   s->wfd = p[1] ;
-  s->outfd = outfd ;
-  s->len = s->qlen = 0 ;
-  s->flush = s->broken = 0 ;
+  s->outfd = private_output(outfd) ;
+  s->len = 0 ;
+  s->flush = s->partial_ok = s->broken = 0 ;
   s->dropped = 0 ;
-}
-
-static size_t line_max (void)
-{
-  return OUT_CHUNK - prefixlen - 1 ;
-}
-
-/* Moves whole lines (or a too-long line's first part, or on flush the partial
-   line) from buf to q while they fit. */
-static void format (stream *s, int flush_partial)
-{
-  for (;;)
-  {
-    char *nl = memchr(s->buf, '\n', s->len) ;
-    size_t n, take ;
-    if (nl) { n = (size_t)(nl - s->buf) ; take = n + 1 ; }
-    else if (s->len >= line_max() || (flush_partial && s->len)) { n = s->len < line_max() ? s->len : line_max() ; take = n ; }
-    else return ;
-    if (n > line_max()) { n = line_max() ; take = n ; }
-    if (s->qlen + prefixlen + n + 1 > OUT_CHUNK) return ;
-    memcpy(s->q + s->qlen, prefix, prefixlen) ;
-    memcpy(s->q + s->qlen + prefixlen, s->buf, n) ;
-    s->q[s->qlen + prefixlen + n] = '\n' ;
-    s->qlen += prefixlen + n + 1 ;
-    memmove(s->buf, s->buf + take, s->len - take) ;
-    s->len -= take ;
-  }
 }
 
 int output_wants_read (stream const *s)
 {
-  return s->len < line_max() && s->qlen == 0 ;
+  return s->len < line_max() ;
+}
+
+/* Whether buf starts with something to write: a whole line, a line too long
+   for the buffer, or the last partial line of a service that is gone. */
+int output_wants_write (stream const *s)
+{
+  if (!s->len) return 0 ;
+  return s->len >= line_max() || s->partial_ok || memchr(s->buf, '\n', s->len) ;
 }
 
 void output_read (stream *s)
@@ -78,40 +86,88 @@ void output_read (stream *s)
   ssize_t r = read(s->rfd, s->buf + s->len, line_max() - s->len) ;
   if (r < 0)
   {
-    if (errno == EAGAIN || errno == EINTR)
-    {
-      if (s->flush) { format(s, 1) ; if (!s->len) s->flush = 0 ; }
-      return ;
-    }
-    strerr_diefu1sys(111, "read the service's output pipe") ;
+    if (errno == EINTR) return ;
+    if (errno != EAGAIN) strerr_diefu1sys(111, "read the service's output pipe") ;
+    /* the pipe is empty: the writer's last partial line may go out */
+    if (s->flush) { s->flush = 0 ; s->partial_ok = s->len > 0 ; }
+    return ;
   }
   s->len += (size_t)r ;
-  format(s, 0) ;
+}
+
+/* Builds the iovec of the lines to write now; returns the bytes of buf they use. */
+static size_t gather (stream const *s, struct iovec *v, unsigned int *n, size_t *total)
+{
+  size_t used = 0 ;
+  *n = 0 ; *total = 0 ;
+  while (used < s->len && *n + 3 <= 3 * IOV_LINES)
+  {
+    char const *start = s->buf + used ;
+    size_t left = s->len - used ;
+    char const *nl = memchr(start, '\n', left) ;
+    size_t take, text ;
+    int addnl ;
+    if (nl) { text = (size_t)(nl - start) ; take = text + 1 ; addnl = 0 ; }
+    else if (left >= line_max() || s->partial_ok) { text = take = left ; addnl = 1 ; }
+    else break ;
+    if (*total + prefixlen + text + 1 > OUT_CHUNK) break ;
+    if (prefixlen) v[(*n)++] = (struct iovec){ .iov_base = prefix, .iov_len = prefixlen } ;
+    v[(*n)++] = (struct iovec){ .iov_base = (char *)start, .iov_len = take } ;
+    if (addnl) v[(*n)++] = (struct iovec){ .iov_base = &newline, .iov_len = 1 } ;
+    *total += prefixlen + text + 1 ;
+    used += take ;
+  }
+  return used ;
+}
+
+static void consume (stream *s, size_t used)
+{
+  memmove(s->buf, s->buf + used, s->len - used) ;
+  s->len -= used ;
+  if (!s->len) s->partial_ok = 0 ;
+}
+
+/* Writes what writev did not (a short write only happens on files and
+   terminals), blocking: it is a rare, bounded remainder. */
+static void finish_short (stream *s, struct iovec *v, unsigned int n, size_t done)
+{
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    if (done >= v[i].iov_len) { done -= v[i].iov_len ; continue ; }
+    if (allwrite(s->outfd, (char *)v[i].iov_base + done, v[i].iov_len - done) < v[i].iov_len - done)
+    {
+      s->broken = 1 ;
+      return ;
+    }
+    done = 0 ;
+  }
 }
 
 void output_write (stream *s)
 {
+  struct iovec v[3 * IOV_LINES] ;
+  unsigned int n ;
+  size_t total ;
+  size_t used = gather(s, v, &n, &total) ;
   ssize_t r ;
-  if (!s->qlen) return ;
-  if (s->broken) { s->dropped += s->qlen ; s->qlen = 0 ; format(s, 0) ; return ; }
-  r = write(s->outfd, s->q, s->qlen) ;
+  if (!used) return ;
+  if (s->broken) { s->dropped += total ; consume(s, used) ; return ; }
+  r = writev(s->outfd, v, (int)n) ;
   if (r < 0)
   {
     if (errno == EAGAIN || errno == EINTR) return ;
     /* The reader of our output is gone (EPIPE) or it failed: keep supervising,
-       count what cannot be written, and say it once. */
+       count what cannot be written, and say it at exit. */
     s->broken = 1 ;
-    s->dropped += s->qlen ;
-    s->qlen = 0 ;
-    strerr_warnwu2sys("write the output of ", prefixlen ? prefix : "the service") ;
+    s->dropped += total ;
+    consume(s, used) ;
     return ;
   }
-  memmove(s->q, s->q + r, s->qlen - (size_t)r) ;
-  s->qlen -= (size_t)r ;
-  if (!s->qlen) format(s, 0) ;
+  if ((size_t)r < total) finish_short(s, v, n, (size_t)r) ;
+  consume(s, used) ;
 }
 
-/* At exit: whatever is in the pipe and the buffers goes out, blocking on outfd
+/* At exit: whatever is in the pipe and the buffer goes out, waiting on outfd
    if it must; the service is gone, so this is bounded by the pipe's size. */
 void output_drain (stream *s)
 {
@@ -119,11 +175,11 @@ void output_drain (stream *s)
   for (;;)
   {
     ssize_t r ;
-    while (s->qlen) output_write(s) ;
+    while (output_wants_write(s)) output_write(s) ;
     r = read(s->rfd, s->buf + s->len, line_max() - s->len) ;
-    if (r > 0) { s->len += (size_t)r ; format(s, 0) ; continue ; }
-    format(s, 1) ;
-    if (!s->qlen) break ;
+    if (r > 0) { s->len += (size_t)r ; continue ; }
+    if (!s->len) break ;
+    s->partial_ok = 1 ;
   }
   if (s->dropped)
   {

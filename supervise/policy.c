@@ -62,7 +62,7 @@ static int pick (char const *file, char const *value, char const *const *names)
 
 static void read_success (policy *p)
 {
-  char buf[1024] ;
+  char buf[512] ;
   ssize_t r = openreadnclose("success-exit-status", buf, sizeof buf - 1) ;
   char *s = buf ;
   if (r < 0)
@@ -103,9 +103,10 @@ void policy_read (policy *p, char const *dir)
   static char const *const restart[] = { "no", "always", "on-success", "on-failure",
     "on-abnormal", "on-abort", "on-watchdog", 0 } ;
   static char const *const killmode[] = { "control-group", "process", "mixed", "none", 0 } ;
-  char buf[PATH_MAX] ;
+  /* p is in supervise's zeroed static storage: not cleared here, so the pages
+     of its large, rarely used fields are never touched */
+  char buf[64] ;
   dirname_ = dir ;
-  memset(p, 0, sizeof *p) ;
 
   if (read_line("type", buf, sizeof buf) && strcmp(buf, "longrun"))
     strerr_dief4x(100, dir, " is a ", buf, ", not a longrun: nci-init runs oneshots itself") ;
@@ -128,11 +129,8 @@ void policy_read (policy *p, char const *dir)
   }
   if (read_line("ignore-failure", buf, sizeof buf))
     p->ignore_failure = pick("ignore-failure", buf, (char const *const[]){ "no", "yes", 0 }) ;
-  if (read_line("pid-file", buf, sizeof buf))
-  {
-    if (buf[0] != '/') dieinvalid("pid-file", "not an absolute path") ;
-    memcpy(p->pid_file, buf, strlen(buf) + 1) ;
-  }
+  if (read_line("pid-file", p->pid_file, sizeof p->pid_file) && p->pid_file[0] != '/')
+    dieinvalid("pid-file", "not an absolute path") ;
   if (!exists("run")) strerr_dief3x(1, "no run file in ", dir, ": not a service directory") ;
   p->has_start_post = exists("start-post") ;
   p->has_stop = exists("stop") ;

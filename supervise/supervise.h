@@ -32,10 +32,10 @@ struct policy_s
   int notification_fd ;            /* -1 = none */
   int ignore_failure ;
   int has_start_post, has_stop, has_reload, has_finish ;
-  char pid_file[PATH_MAX] ;        /* "" = none */
   unsigned int nsuccess_codes, nsuccess_signals ;
   unsigned char success_codes[SUCCESS_STATUS_MAX] ;
   int success_signals[SUCCESS_STATUS_MAX] ;
+  char pid_file[PATH_MAX] ;        /* "" = none */
 } ;
 
 extern void policy_read (policy *p, char const *dir) ;
@@ -51,13 +51,12 @@ struct stream_s
   int rfd ;        /* supervise reads the service's output here */
   int wfd ;        /* the service's end, dup'ed to its fd 1 or 2 */
   int outfd ;      /* supervise's own 1 or 2 */
-  int flush ;      /* the writer is gone: emit a partial line once the pipe is empty */
+  int flush ;      /* the writer is gone: its partial line goes once the pipe is empty */
+  int partial_ok ; /* the pipe was empty after flush: the partial line at the end goes */
   int broken ;     /* outfd failed: output is counted, not written */
-  size_t len ;     /* bytes in buf, not yet a whole line */
-  size_t qlen ;    /* bytes in q, formatted, waiting for outfd */
+  size_t len ;     /* bytes in buf: lines waiting for outfd, then a partial line */
   uint64_t dropped ;
   char buf[OUT_CHUNK] ;
-  char q[OUT_CHUNK] ;
 } ;
 
 extern void output_init (stream *s, int outfd) ;
@@ -66,6 +65,7 @@ extern void output_read (stream *s) ;
 extern void output_write (stream *s) ;
 extern void output_drain (stream *s) ;
 extern int output_wants_read (stream const *s) ;
+extern int output_wants_write (stream const *s) ;
 
 /* The notify socket ($NOTIFY_SOCKET) of a Type=notify service. */
 extern int notify_open (char const *path) ;
@@ -79,9 +79,6 @@ typedef struct sv_s sv ;
 struct sv_s
 {
   char const *name ;
-  char dir[PATH_MAX] ;          /* absolute path of the service directory */
-  char notify_path[108] ;       /* sun_path */
-  policy pol ;
   enum nci_unitstate_state_e state ;
   enum want_e want ;
   int stop_requested ;          /* the current stop was asked for: no Restart= decision */
@@ -109,6 +106,9 @@ struct sv_s
   char status_text[NCI_UNITSTATE_TEXT_MAX] ;
   nci_svstatus st ;
   stream out, err ;
+  char notify_path[108] ;       /* sun_path */
+  char dir[PATH_MAX] ;          /* absolute path of the service directory */
+  policy pol ;                  /* last: its large pid_file is rarely touched */
 } ;
 
 extern sv S ;
