@@ -1,3 +1,4 @@
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -46,11 +47,17 @@ static void child_setup (void)
 /* Only 0, 1, 2 and keep (-1: none) stay open in the service: supervise's own
    fds are close-on-exec, but what its caller leaked to it must not reach the
    service either. */
+static void close_from_to (unsigned int lo, unsigned int hi)
+{
+  /* by number: not every libc wraps close_range (Linux 5.9) */
+  if (syscall(SYS_close_range, lo, hi, 0) < 0) child_die("close_range") ;
+}
+
 static void close_others (int keep)
 {
-  if (keep < 0) { if (close_range(3, ~0U, 0) < 0) child_die("close_range") ; return ; }
-  if (keep > 3 && close_range(3, (unsigned int)keep - 1, 0) < 0) child_die("close_range") ;
-  if (close_range((unsigned int)keep + 1, ~0U, 0) < 0) child_die("close_range") ;
+  if (keep < 0) { close_from_to(3, ~0U) ; return ; }
+  if (keep > 3) close_from_to(3, (unsigned int)keep - 1) ;
+  close_from_to((unsigned int)keep + 1, ~0U) ;
 }
 
 static void child_env (char const *const *env)
