@@ -18,8 +18,10 @@
 extern int nci_ftrig_mkdir (char const *dir) ;
 
 /* Writes s[0..len) to every listener FIFO of the fifodir open at dirfd (an
-   O_DIRECTORY fd), without allocating; unlinks FIFOs with no reader. Returns the
-   number of listeners reached, or -1 with errno set. */
+   O_DIRECTORY fd, rewound each time), without allocating; unlinks FIFOs with no
+   reader. The caller ignores SIGPIPE, as s6-supervise does: a listener can die
+   between the open and the write. Returns the number of listeners reached, or -1
+   with errno set. */
 extern int nci_ftrig_notify (int dirfd, char const *s, size_t len) ;
 
 /* Creates a listener FIFO in DIR, opened for reading (non-blocking, close-on-exec)
