@@ -116,11 +116,21 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo $(B)
 
+# nci-supervise linked statically against musl and a musl build of skalibs, as a
+# static image (Nix's pkgsStatic) carries it: make bench measures its memory too.
+MUSL_B = $(B)/musl
+$(MUSL_B)/nci-supervise: $(sort $(wildcard supervise/*.c supervise/*.h lib/*.c lib/nci/*.h))
+	@tools/musl-skalibs $(MUSL_B)
+	musl-gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2 \
+	  -ffunction-sections -fdata-sections -Ilib -I$(MUSL_B)/inst/include -static -Wl,--gc-sections \
+	  -o $@ $(filter %.c,$^) $(MUSL_B)/inst/lib/skalibs/libskarnet.a
+
 $(B)/bench/%: $(B)/bench/%.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/json-parse $(B)/bench/crasher
+	@$(MAKE) --no-print-directory $(MUSL_B)/nci-supervise || echo "bench: no musl build of nci-supervise (needs musl-tools and the Debian archive)"
 	@bench/run $(B)
 
 clean:
