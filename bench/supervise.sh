@@ -75,10 +75,16 @@ latency() {
 }
 
 command -v s6-supervise > /dev/null || { echo "supervise: s6-supervise not installed (Debian package s6)"; exit 1; }
-nci_pss=$(memory nci "$b/nci-supervise")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 s6_pss=$(memory s6 s6-supervise)
-echo "supervise: PSS per supervisor with $n services: nci-supervise ${nci_pss} kB, s6-supervise ${s6_pss} kB," \
-  "ratio $(awk -v a="$nci_pss" -v b="$s6_pss" 'BEGIN { printf "%.2f", a / b }') (target <= 0.5)"
+nci_pss=$(memory nci "$b/nci-supervise")
+echo "supervise: PSS per supervisor with $n services: s6-supervise ${s6_pss} kB;" \
+  "nci-supervise (glibc, static) ${nci_pss} kB, ratio $(ratio "$nci_pss" "$s6_pss") (target <= 0.5)"
+if [ -x "$b/musl/nci-supervise" ]; then
+  musl_pss=$(memory musl "$b/musl/nci-supervise")
+  echo "supervise: PSS per supervisor with $n services: nci-supervise (musl, static, as in a static image)" \
+    "${musl_pss} kB, ratio $(ratio "$musl_pss" "$s6_pss") (target <= 0.5)"
+fi
 nci_lat=$(latency nci "$b/nci-supervise" "$cycles")
 s6_lat=$(latency s6 s6-supervise 3)
 echo "supervise: crash-to-restart (RestartSec=0), median: nci-supervise ${nci_lat} us over $cycles cycles," \
