@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <nci/ftrig.h>
@@ -55,7 +56,8 @@ int nci_ftrig_notify (int dirfd, char const *s, size_t len)
   if (lseek(dirfd, 0, SEEK_SET) < 0) return -1 ;
   for (;;)
   {
-    ssize_t r = getdents64(dirfd, u.buf, sizeof u.buf) ;
+    /* by number: glibc and musl declare getdents64 differently */
+    ssize_t r = syscall(SYS_getdents64, dirfd, u.buf, sizeof u.buf) ;
     if (r < 0) return -1 ;
     if (!r) break ;
     for (size_t off = 0 ; off < (size_t)r ;)
