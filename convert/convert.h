@@ -168,7 +168,10 @@ extern void json_arena_end (void) ;
 typedef struct input_s input ;
 struct input_s
 {
-  stralloc text ;
+  char const *s ;        /* the input's text */
+  size_t len ;
+  void *map ;            /* s when the file is mapped */
+  stralloc buf ;         /* s when it is read */
   member *m ;            /* sorted by key */
   size_t n ;
 } ;

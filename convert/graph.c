@@ -4,6 +4,7 @@
    with the default dependencies of services and targets), what fails what, and a
    boot order. An ordering cycle is fatal and spelled out. */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "convert.h"
@@ -26,17 +27,18 @@ struct node_s
   int default_deps ;
   ivec e[E_N] ;       /* E_AFTER: nodes this one is ordered after */
   int mark ;
-  strlist *memo ;     /* flattened service sets for targets */
 } ;
 
 static node *nodes ;
 static size_t nnodes, capnodes ;
 static size_t *hash ;
 static size_t hashcap ;
+static size_t *unit_nodes ;   /* by unit index */
 
+/* Duplicates are kept: every walk marks what it has seen, and looking for them made
+   adding an edge to a target that pulls in a thousand units quadratic. */
 static void ivec_add (ivec *v, size_t x)
 {
-  for (size_t i = 0 ; i < v->n ; i++) if (v->v[i] == x) return ;
   if (v->n == v->cap)
   {
     v->cap = v->cap ? 2 * v->cap : 4 ;
@@ -45,11 +47,16 @@ static void ivec_add (ivec *v, size_t x)
   v->v[v->n++] = x ;
 }
 
+/* FNV-1a, then mixed: the table takes the low bits, and FNV's low bits alone put
+   names like u1.service .. u1000.service in long runs of neighbouring slots. */
 static size_t hash_of (char const *s)
 {
-  size_t h = 2166136261u ;
-  while (*s) h = (h ^ (unsigned char)*s++) * 16777619u ;
-  return h ;
+  uint64_t h = 14695981039346656037u ;
+  while (*s) h = (h ^ (unsigned char)*s++) * 1099511628211u ;
+  h ^= h >> 33 ;
+  h *= 0xff51afd7ed558ccdu ;
+  h ^= h >> 33 ;
+  return (size_t)h ;
 }
 
 static void rehash (void)
@@ -76,47 +83,45 @@ static enum node_kind kind_of (char const *name)
 }
 
 /* Returns the node for a unit name; a name without a known suffix is a service, as
-   systemd reads "foo" in a dependency list. */
+   systemd reads "foo" in a dependency list. Called tens of thousands of times on
+   big inputs: the name is built on the stack, and copied only for a new node. */
 static size_t node_get (char const *name0)
 {
-  char *name ;
-  size_t h ;
+  static char const *const suffixes[] = { ".socket", ".device", ".mount", ".automount", ".swap", ".path", ".timer", ".slice", ".scope", 0 } ;
+  char buf[256] ;
+  char *name = buf ;
+  char const *dot ;
+  size_t l, h ;
+  int service = 1 ;
   /* NixOS links default.target to systemd.defaultUnit, multi-user.target by default:
      one unit under two names. */
   if (!strcmp(name0, "default.target")) name0 = "multi-user.target" ;
-  if (!strchr(name0, '.') || kind_of(name0) == N_OTHER)
-  {
-    char const *dot = strrchr(name0, '.') ;
-    static char const *const suffixes[] = { ".socket", ".device", ".mount", ".automount", ".swap", ".path", ".timer", ".slice", ".scope", 0 } ;
-    int known = 0 ;
-    for (unsigned int i = 0 ; dot && suffixes[i] ; i++) if (!strcmp(dot, suffixes[i])) known = 1 ;
-    if (!known)
-    {
-      name = xmalloc(strlen(name0) + 9) ;
-      strcpy(stpcpy(name, name0), ".service") ;
-    }
-    else name = xstrdup(name0) ;
-  }
-  else name = xstrdup(name0) ;
+  dot = strrchr(name0, '.') ;
+  if (dot && (kind_of(name0) != N_OTHER)) service = 0 ;
+  for (unsigned int i = 0 ; service && dot && suffixes[i] ; i++) if (!strcmp(dot, suffixes[i])) service = 0 ;
+  l = strlen(name0) ;
+  if (l + 9 > sizeof(buf)) name = xmalloc(l + 9) ;
+  memcpy(name, name0, l) ;
+  strcpy(name + l, service ? ".service" : "") ;
   if (2 * (nnodes + 1) > hashcap) rehash() ;
   h = hash_of(name) & (hashcap - 1) ;
-  while (hash[h] != (size_t)-1)
+  while (hash[h] != (size_t)-1 && strcmp(nodes[hash[h]].name, name)) h = (h + 1) & (hashcap - 1) ;
+  if (hash[h] == (size_t)-1)
   {
-    if (!strcmp(nodes[hash[h]].name, name)) { free(name) ; return hash[h] ; }
-    h = (h + 1) & (hashcap - 1) ;
+    if (nnodes == capnodes)
+    {
+      capnodes = capnodes ? 2 * capnodes : 64 ;
+      nodes = xrealloc(nodes, capnodes * sizeof(node)) ;
+    }
+    memset(&nodes[nnodes], 0, sizeof(node)) ;
+    nodes[nnodes].name = xstrdup(name) ;
+    nodes[nnodes].kind = kind_of(name) ;
+    nodes[nnodes].unit = -1 ;
+    nodes[nnodes].default_deps = 1 ;
+    hash[h] = nnodes++ ;
   }
-  if (nnodes == capnodes)
-  {
-    capnodes = capnodes ? 2 * capnodes : 64 ;
-    nodes = xrealloc(nodes, capnodes * sizeof(node)) ;
-  }
-  memset(&nodes[nnodes], 0, sizeof(node)) ;
-  nodes[nnodes].name = name ;
-  nodes[nnodes].kind = kind_of(name) ;
-  nodes[nnodes].unit = -1 ;
-  nodes[nnodes].default_deps = 1 ;
-  hash[h] = nnodes ;
-  return nnodes++ ;
+  if (name != buf) free(name) ;
+  return hash[h] ;
 }
 
 /* Indices, not pointers: node_get may move the node table. */
@@ -163,12 +168,12 @@ static void add_unit_edges (tree *t, size_t ui)
   char *full = xmalloc(strlen(u->name) + 9) ;
   size_t s ;
   strcpy(stpcpy(full, u->name), ".service") ;
-  s = node_get(full) ;
+  s = unit_nodes[ui] = node_get(full) ;
   nodes[s].unit = (long)ui ;
   nodes[s].default_deps = u->default_deps ;
   nodes[s].blocked = !u->enabled || u->is_template ;
-  for (size_t i = 0 ; i < u->deps[DEP_AFTER].n ; i++) after(full, u->deps[DEP_AFTER].s[i]) ;
-  for (size_t i = 0 ; i < u->deps[DEP_BEFORE].n ; i++) after(u->deps[DEP_BEFORE].s[i], full) ;
+  for (size_t i = 0 ; i < u->deps[DEP_AFTER].n ; i++) edge(s, E_AFTER, node_get(u->deps[DEP_AFTER].s[i])) ;
+  for (size_t i = 0 ; i < u->deps[DEP_BEFORE].n ; i++) edge(node_get(u->deps[DEP_BEFORE].s[i]), E_AFTER, s) ;
   for (size_t i = 0 ; i < u->deps[DEP_WANTS].n ; i++) edge(s, E_PULL, node_get(u->deps[DEP_WANTS].s[i])) ;
   for (size_t i = 0 ; i < u->deps[DEP_UPHOLDS].n ; i++) edge(s, E_PULL, node_get(u->deps[DEP_UPHOLDS].s[i])) ;
   for (size_t i = 0 ; i < u->deps[DEP_REQUIRES].n ; i++)
@@ -195,8 +200,8 @@ static void add_unit_edges (tree *t, size_t ui)
   }
   if (u->default_deps)
   {
-    after(full, "basic.target") ;
-    after(full, "sysinit.target") ;
+    edge(s, E_AFTER, node_get("basic.target")) ;
+    edge(s, E_AFTER, node_get("sysinit.target")) ;
   }
   free(full) ;
 }
@@ -336,27 +341,28 @@ static void dfs (size_t i)
 
 /* The started services reachable from node i over edges of kind e, passing through
    targets only (a service stops the walk). */
-static void flatten (size_t i, enum edge e, strlist *out, int *seen)
+static void flatten (size_t i, enum edge e, strlist *out, unsigned int *seen, unsigned int stamp)
 {
   for (size_t k = 0 ; k < nodes[i].e[e].n ; k++)
   {
     size_t j = nodes[i].e[e].v[k] ;
-    if (!relevant(j) || seen[j]) continue ;
-    seen[j] = 1 ;
+    if (!relevant(j) || seen[j] == stamp) continue ;
+    seen[j] = stamp ;
     if (nodes[j].kind == N_SERVICE)
     {
       char const *nm = nodes[j].name ;
       strlist_addn(out, nm, strlen(nm) - 8) ;
     }
-    else flatten(j, e, out, seen) ;
+    else flatten(j, e, out, seen, stamp) ;
   }
 }
 
-static void flatten_of (size_t s, enum edge e, strlist *out, int *seen)
+/* seen[j] == stamp: j seen by this walk; a new stamp per walk saves clearing seen. */
+static void flatten_of (size_t s, enum edge e, strlist *out, unsigned int *seen)
 {
-  memset(seen, 0, nnodes * sizeof(int)) ;
-  seen[s] = 1 ;
-  flatten(s, e, out, seen) ;
+  static unsigned int stamp ;
+  seen[s] = ++stamp ;
+  flatten(s, e, out, seen, stamp) ;
   strlist_sort_unique(out) ;
 }
 
@@ -407,8 +413,9 @@ static void boot_order (tree *t, int const *started)
 
 void graph_build (tree *t)
 {
-  int *seen ;
+  unsigned int *seen ;
   int *started = xmalloc((t->n + 1) * sizeof(int)) ;
+  unit_nodes = xmalloc((t->n + 1) * sizeof(size_t)) ;
   builtin_edges() ;
   for (size_t i = 0 ; i < t->n ; i++) add_unit_edges(t, i) ;
   /* Templates start only as instances, and instances come from sockets or from
@@ -436,12 +443,7 @@ void graph_build (tree *t)
 
   for (size_t i = 0 ; i < t->n ; i++)
   {
-    char *full = xmalloc(strlen(t->units[i].name) + 9) ;
-    size_t s ;
-    strcpy(stpcpy(full, t->units[i].name), ".service") ;
-    s = node_get(full) ;
-    free(full) ;
-    started[i] = relevant(s) ;
+    started[i] = relevant(unit_nodes[i]) ;
     if (!started[i]) continue ;
     report_deps(t, i) ;
   }
@@ -463,16 +465,13 @@ void graph_build (tree *t)
   t->requires = xmalloc((t->n + 1) * sizeof(strlist)) ;
   t->binds_to = xmalloc((t->n + 1) * sizeof(strlist)) ;
   t->part_of = xmalloc((t->n + 1) * sizeof(strlist)) ;
-  seen = xmalloc((nnodes + 1) * sizeof(int)) ;
+  seen = xmalloc((nnodes + 1) * sizeof(unsigned int)) ;
+  memset(seen, 0, (nnodes + 1) * sizeof(unsigned int)) ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
-    char *full = xmalloc(strlen(t->units[i].name) + 9) ;
-    size_t s ;
+    size_t s = unit_nodes[i] ;
     t->after[i] = t->requires[i] = t->binds_to[i] = t->part_of[i] = (strlist)STRLIST_ZERO ;
-    if (!started[i]) { free(full) ; continue ; }
-    strcpy(stpcpy(full, t->units[i].name), ".service") ;
-    s = node_get(full) ;
-    free(full) ;
+    if (!started[i]) continue ;
     flatten_of(s, E_AFTER, &t->after[i], seen) ;
     check_missing(t, i, &t->requires[i]) ;
     flatten_of(s, E_FAIL, &t->requires[i], seen) ;

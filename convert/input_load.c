@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
@@ -18,14 +19,8 @@
 #include <skalibs/strerr.h>
 #include "convert.h"
 
-static void read_all (char const *file, stralloc *sa)
+static void read_all (int fd, char const *file, stralloc *sa)
 {
-  struct stat st ;
-  int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0 ;
-  if (fd < 0) strerr_diefusys(111, "open ", file) ;
-  /* Knowing the size saves growing the buffer; without it, it grows. */
-  if (!fstat(fd, &st) && S_ISREG(st.st_mode) && !stralloc_ready(sa, (size_t)st.st_size + 1))
-    strerr_diefusys(111, "allocate memory") ;
   for (;;)
   {
     ssize_t r ;
@@ -35,7 +30,32 @@ static void read_all (char const *file, stralloc *sa)
     if (!r) break ;
     sa->len += (size_t)r ;
   }
+}
+
+/* A regular file is mapped: reading it was copying megabytes into fresh pages,
+   time spent before any thread can start. Standard input, which may be a pipe or
+   a file read from its middle, is read; so is a file that cannot be mapped. */
+static void input_read (input *in, char const *file)
+{
+  struct stat st ;
+  int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0 ;
+  if (fd < 0) strerr_diefusys(111, "open ", file) ;
+  if (fd && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0)
+  {
+    void *p = mmap(0, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) ;
+    if (p != MAP_FAILED)
+    {
+      in->map = p ;
+      in->s = p ;
+      in->len = (size_t)st.st_size ;
+      close(fd) ;
+      return ;
+    }
+  }
+  read_all(fd, file, &in->buf) ;
   if (fd) close(fd) ;
+  in->s = in->buf.s ? in->buf.s : "" ;
+  in->len = in->buf.len ;
 }
 
 static int cmp_members (void const *a, void const *b)
@@ -53,7 +73,7 @@ static void members_free (member *m, size_t n)
 static member *parse_whole (input const *in, size_t *n)
 {
   json_error_t err ;
-  json_t *root = json_loadb(in->text.s ? in->text.s : "", in->text.len, INPUT_JSON_FLAGS, &err) ;
+  json_t *root = json_loadb(in->s, in->len, INPUT_JSON_FLAGS, &err) ;
   char const *k ;
   json_t *v ;
   member *m ;
@@ -75,9 +95,9 @@ static member *parse_whole (input const *in, size_t *n)
 void input_load (input *in, char const *file)
 {
   size_t n ;
-  *in = (input){ .text = STRALLOC_ZERO } ;
-  read_all(file, &in->text) ;
-  n = json_split(in->text.s ? in->text.s : "", in->text.len, &in->m) ;
+  *in = (input){ .buf = STRALLOC_ZERO } ;
+  input_read(in, file) ;
+  n = json_split(in->s, in->len, &in->m) ;
   if (n != (size_t)-1)
   {
     if (n > 1) qsort(in->m, n, sizeof(member), &cmp_members) ;
@@ -102,5 +122,6 @@ void input_die_json (input const *in, char const *key)
 void input_free (input *in)
 {
   members_free(in->m, in->n) ;
-  stralloc_free(&in->text) ;
+  if (in->map) munmap(in->map, in->len) ;
+  stralloc_free(&in->buf) ;
 }

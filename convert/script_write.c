@@ -15,15 +15,16 @@ static void cat (stralloc *sa, char const *s)
   if (!stralloc_cats(sa, s)) strerr_diefusys(111, "allocate memory") ;
 }
 
+static int safe_char (char ch)
+{
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+    || ch == '_' || ch == '/' || ch == '.' || ch == ',' || ch == ':' || ch == '=' || ch == '@' || ch == '%' || ch == '+' || ch == '-' ;
+}
+
 static int safe (char const *w)
 {
   if (!*w) return 0 ;
-  for (; *w ; w++)
-  {
-    char ch = *w ;
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) continue ;
-    if (!strchr("_/.,:=@%+-", ch)) return 0 ;
-  }
+  for (; *w ; w++) if (!safe_char(*w)) return 0 ;
   return 1 ;
 }
 
@@ -84,9 +85,11 @@ static void context (stralloc *sa, unit const *u, int privileged)
     }
   }
   if (u->working_directory) { word(sa, "-w") ; word(sa, u->working_directory) ; }
-  snprintf(buf, sizeof(buf), "%04o", (unsigned int)u->umask) ;
+  /* unit_parse keeps the umask within 0777: four octal digits. */
+  for (unsigned int i = 0 ; i < 4 ; i++) buf[i] = (char)('0' + ((unsigned int)u->umask >> (3 * (3 - i)) & 7)) ;
+  buf[4] = 0 ;
   word(sa, "-m") ; word(sa, buf) ;
-  if (u->nice_set) { snprintf(buf, sizeof(buf), "%d", u->nice) ; word(sa, "-n") ; word(sa, buf) ; }
+  if (u->nice_set) { buf[int_fmt(buf, u->nice)] = 0 ; word(sa, "-n") ; word(sa, buf) ; }
   for (unsigned int i = 0 ; i < NLIMITS ; i++) if (u->limits[i].set)
   {
     static char const *const res[NLIMITS] = { "cpu", "fsize", "data", "stack", "core", "rss", "nofile", "as",

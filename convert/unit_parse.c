@@ -711,22 +711,29 @@ static int unit_key (ctx *c, char const *k, json_t const *v)
 
 /* ---- top level ---- */
 
-static struct { char const *key ; enum dep_kind kind ; } const top_dep_keys[] =
+/* Both tables are sorted, for bsearch: every unit has some forty top-level keys. */
+static struct top_dep_s { char const *key ; enum dep_kind kind ; } const top_dep_keys[] =
 {
-  { "after", DEP_AFTER }, { "before", DEP_BEFORE }, { "requires", DEP_REQUIRES }, { "wants", DEP_WANTS },
-  { "bindsTo", DEP_BINDS_TO }, { "requisite", DEP_REQUISITE }, { "partOf", DEP_PART_OF }, { "conflicts", DEP_CONFLICTS },
-  { "wantedBy", DEP_WANTED_BY }, { "requiredBy", DEP_REQUIRED_BY }, { "upholds", DEP_UPHOLDS }, { "upheldBy", DEP_UPHELD_BY },
-  { "onFailure", DEP_ON_FAILURE }, { "onSuccess", DEP_ON_SUCCESS },
+  { "after", DEP_AFTER }, { "before", DEP_BEFORE }, { "bindsTo", DEP_BINDS_TO }, { "conflicts", DEP_CONFLICTS },
+  { "onFailure", DEP_ON_FAILURE }, { "onSuccess", DEP_ON_SUCCESS }, { "partOf", DEP_PART_OF },
+  { "requiredBy", DEP_REQUIRED_BY }, { "requires", DEP_REQUIRES }, { "requisite", DEP_REQUISITE },
+  { "upheldBy", DEP_UPHELD_BY }, { "upholds", DEP_UPHOLDS }, { "wantedBy", DEP_WANTED_BY }, { "wants", DEP_WANTS },
 } ;
 
 /* NixOS bookkeeping with no meaning at run time: the scripts are already in
    serviceConfig.Exec*, the triggers and *IfChanged drive switch-to-configuration. */
 static char const *const top_ignored[] =
 {
-  "name", "documentation", "script", "scriptArgs", "preStart", "postStart", "reload", "preStop", "postStop",
-  "jobScripts", "restartTriggers", "reloadTriggers", "restartIfChanged", "reloadIfChanged", "stopIfChanged",
-  "overrideStrategy", "enableStrictShellChecks", "notSocketActivated", 0
+  "documentation", "enableStrictShellChecks", "jobScripts", "name", "notSocketActivated", "overrideStrategy",
+  "postStart", "postStop", "preStart", "preStop", "reload", "reloadIfChanged", "reloadTriggers",
+  "restartIfChanged", "restartTriggers", "script", "scriptArgs", "stopIfChanged",
 } ;
+
+/* The first member of each table entry is its key. */
+static int cmp_key (void const *key, void const *entry)
+{
+  return strcmp(key, *(char const *const *)entry) ;
+}
 
 static void string_list (ctx *c, json_t const *v, strlist *out)
 {
@@ -907,13 +914,11 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
 
   json_object_foreach((json_t *)obj, k, v)
   {
-    int done = 0 ;
+    struct top_dep_s const *dep = bsearch(k, top_dep_keys, sizeof(top_dep_keys) / sizeof(top_dep_keys[0]), sizeof(top_dep_keys[0]), &cmp_key) ;
     set_key(&c, "", k) ;
-    for (unsigned int i = 0 ; i < sizeof(top_dep_keys) / sizeof(top_dep_keys[0]) ; i++)
-      if (!strcmp(k, top_dep_keys[i].key)) { string_list(&c, v, &u->deps[top_dep_keys[i].kind]) ; done = 1 ; }
-    for (unsigned int i = 0 ; !done && top_ignored[i] ; i++) if (!strcmp(k, top_ignored[i])) done = 1 ;
-    if (done) continue ;
-    if (!strcmp(k, "description"))
+    if (dep) string_list(&c, v, &u->deps[dep->kind]) ;
+    else if (bsearch(k, top_ignored, sizeof(top_ignored) / sizeof(top_ignored[0]), sizeof(top_ignored[0]), &cmp_key)) ;
+    else if (!strcmp(k, "description"))
     {
       if (!json_is_string(v)) expected(&c, T_STR, v) ;
       if (json_string_value(v)[0]) { free(u->description) ; u->description = xstrdup(json_string_value(v)) ; }
