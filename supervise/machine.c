@@ -26,6 +26,11 @@
 sv S ;
 
 static uint64_t since_ms ;
+
+static int is_down (void)
+{
+  return S.state == NCI_STATE_DOWN || S.state == NCI_STATE_FAILED || S.state == NCI_STATE_RESTARTING ;
+}
 static int paused ;
 
 static void set_deadline_ms (unsigned int ms)
@@ -48,16 +53,33 @@ void sv_log (char const *s1, char const *s2, char const *s3)
   strerr_warni5x(S.name, ": ", s1, s2 ? s2 : "", s3 ? s3 : "") ;
 }
 
+/* One line "NAME LETTERS" to nci-init, in one write (under PIPE_BUF, so the
+   lines of all supervisors sharing the pipe stay whole). */
+static void report (char const *event)
+{
+  char line[NCI_REPORT_LINE_MAX] ;
+  size_t n = strlen(S.name), e = strlen(event) ;
+  if (n + e + 2 > sizeof line) return ;
+  memcpy(line, S.name, n) ;
+  line[n] = ' ' ;
+  memcpy(line + n + 1, event, e) ;
+  line[n + 1 + e] = '\n' ;
+  if (write(S.reportfd, line, n + e + 2) < 0 && errno != EINTR)
+    strerr_warnwu1sys("report an event to nci-init") ;
+}
+
 void sv_announce (char const *event)
 {
   nci_unitstate u ;
   static char const *const readiness[] = { "simple", "exec", "notify", "forking", "notification-fd" } ;
   S.st.pid = S.state == NCI_STATE_FINISHING ? S.ctlpid : S.mainpid ;
   S.st.wstat = S.main_wstat ;
+  /* as s6-supervise: a service wholly down is "ready" in its down state, which
+     is what s6-svwait -D waits for */
   S.st.flags = (paused ? NCI_SVSTATUS_PAUSED : 0)
     | (S.state == NCI_STATE_FINISHING ? NCI_SVSTATUS_FINISHING : 0)
     | (S.want == WANT_UP ? NCI_SVSTATUS_WANTUP : 0)
-    | (S.ready ? NCI_SVSTATUS_READY : 0) ;
+    | (S.ready || is_down() ? NCI_SVSTATUS_READY : 0) ;
   if (!nci_svstatus_write(".", &S.st)) strerr_warnwu2sys("write ", "supervise/status") ;
   memset(&u, 0, sizeof u) ;
   u.state = S.state ;
@@ -73,6 +95,7 @@ void sv_announce (char const *event)
   if (!nci_unitstate_write(".", &u)) strerr_warnwu2sys("write ", "supervise/nci-state") ;
   if (event && nci_ftrig_notify(S.eventfd, event, strlen(event)) < 0)
     strerr_warnwu2sys("notify the listeners of ", "event") ;
+  if (event && S.reportfd >= 0) report(event) ;
 }
 
 /* systemd's StartLimitBurst= in StartLimitIntervalSec=: a window opens at the
@@ -194,10 +217,22 @@ static void finish_begin (void) ;
    every process of the service are gone. */
 static void check_stopped (void)
 {
+  S.group_wait = 0 ;
   if (S.state != NCI_STATE_STOPPING) return ;
   if (S.mainpid || S.ctlpid) return ;
-  if ((S.pol.killmode == KILL_CONTROL_GROUP || S.pol.killmode == KILL_MIXED) && service_left()) return ;
+  if ((S.pol.killmode == KILL_CONTROL_GROUP || S.pol.killmode == KILL_MIXED) && service_left())
+  {
+    /* What is left may not be our children (a service taken over from a dead
+       supervise): their end sends no SIGCHLD here, so look again shortly. */
+    S.group_wait = 1 ;
+    return ;
+  }
   finish_begin() ;
+}
+
+void sv_on_group_check (void)
+{
+  check_stopped() ;
 }
 
 /* The signal phase of a stop: down-signal to the main process or the whole
@@ -409,6 +444,8 @@ static void log_exit (int wstat)
   sv_log(WCOREDUMP(wstat) ? "dumped core on " : "killed by ", name, 0) ;
 }
 
+static int exit_unknown ;
+
 static void main_died (int wstat)
 {
   if (S.state == NCI_STATE_STARTING && S.pol.readiness == READY_FORKING && !S.ready
@@ -427,7 +464,7 @@ static void main_died (int wstat)
   }
   S.mainpid = 0 ;
   S.main_wstat = wstat ;
-  S.has_exit = 1 ;
+  S.has_exit = !exit_unknown ;
   S.ready = 0 ;
   close_readyfd() ;
   tain_wallclock_read(&S.st.stamp) ;
@@ -475,6 +512,18 @@ static void ctl_done (int wstat)
     case CTL_NONE : break ;
   }
   check_stopped() ;
+}
+
+void sv_on_adopted_exit (void)
+{
+  close(S.adoptfd) ;
+  S.adoptfd = -1 ;
+  if (!S.mainpid) return ;
+  if (!S.stop_requested && S.result == NCI_RESULT_NONE) S.result = NCI_RESULT_EXIT_CODE ;
+  exit_unknown = 1 ;
+  sv_log("the service taken over has exited, its exit status unknown", 0, 0) ;
+  main_died(0) ;
+  exit_unknown = 0 ;
 }
 
 void sv_on_child (pid_t pid, int wstat)
@@ -584,11 +633,6 @@ static void mark_down (int present)
     else fd_close(fd) ;
   }
   else if (unlink("down") < 0 && errno != ENOENT) strerr_warnwu2sys("remove ", "down") ;
-}
-
-static int is_down (void)
-{
-  return S.state == NCI_STATE_DOWN || S.state == NCI_STATE_FAILED || S.state == NCI_STATE_RESTARTING ;
 }
 
 static void want_up (enum want_e w)

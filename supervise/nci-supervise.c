@@ -13,11 +13,16 @@
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
+#include <skalibs/types.h>
 
 #include "supervise.h"
 
-#define USAGE "nci-supervise [ --no-prefix ] [ -n name ] servicedir"
+#define USAGE "nci-supervise [ --no-prefix ] [ -n name ] [ -r reportfd ] [ -f outr,outw,errr,errw ] servicedir"
 #define dieusage() strerr_dieusage(100, USAGE)
+
+/* how often a stop waiting on processes that are not supervise's children
+   looks whether they are gone */
+#define GROUP_RECHECK_MS 50
 
 static int sigfd = -1 ;
 
@@ -67,6 +72,8 @@ static void std_fds (void)
     }
 }
 
+static int fds[4] = { -1, -1, -1, -1 } ;
+
 static void init (char const *dir, char const *name, int prefix)
 {
   sigset_t set ;
@@ -79,7 +86,7 @@ static void init (char const *dir, char const *name, int prefix)
     name = slash && slash[1] ? slash + 1 : S.dir ;
   }
   S.name = name ;
-  S.readyfd = S.notifyfd = -1 ;
+  S.readyfd = S.notifyfd = S.adoptfd = -1 ;
   policy_read(&S.pol, S.dir) ;
   S.nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC) ;
   if (S.nullfd < 0) strerr_diefu1sys(111, "open /dev/null") ;
@@ -98,8 +105,8 @@ static void init (char const *dir, char const *name, int prefix)
   sigaddset(&set, SIGINT) ;
   if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   output_prefix_set(S.name, prefix) ;
-  output_init(&S.out, 1) ;
-  output_init(&S.err, 2) ;
+  output_init(&S.out, 1, fds[0], fds[1]) ;
+  output_init(&S.err, 2, fds[2], fds[3]) ;
   if (S.pol.readiness == READY_NOTIFY)
   {
     size_t n = strlen(S.dir) ;
@@ -122,24 +129,36 @@ static void loop (void)
 {
   while (!S.exit_now)
   {
-    iopause_fd x[8] ;
+    iopause_fd x[9] ;
     unsigned int n = 0, isig, ictl, inotify = 8, iready = 8, iout = 8, ierr = 8, wout = 8, werr = 8 ;
     int readyfd = S.readyfd ;
+    unsigned int iadopt = 9 ;
     int r ;
     x[isig = n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
     x[ictl = n++] = (iopause_fd){ .fd = S.controlfd, .events = IOPAUSE_READ } ;
     if (S.notifyfd >= 0) x[inotify = n++] = (iopause_fd){ .fd = S.notifyfd, .events = IOPAUSE_READ } ;
+    if (S.adoptfd >= 0) x[iadopt = n++] = (iopause_fd){ .fd = S.adoptfd, .events = IOPAUSE_READ } ;
     if (readyfd >= 0) x[iready = n++] = (iopause_fd){ .fd = readyfd, .events = IOPAUSE_READ } ;
     if (output_wants_read(&S.out)) x[iout = n++] = (iopause_fd){ .fd = S.out.rfd, .events = IOPAUSE_READ } ;
     if (output_wants_read(&S.err)) x[ierr = n++] = (iopause_fd){ .fd = S.err.rfd, .events = IOPAUSE_READ } ;
     if (output_wants_write(&S.out)) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
     if (output_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
-    r = iopause_g(x, n, &S.deadline) ;
+    if (S.group_wait)
+    {
+      tain soon, d ;
+      tain_from_millisecs(&soon, GROUP_RECHECK_MS) ;
+      tain_add_g(&d, &soon) ;
+      if (tain_less(&S.deadline, &d)) d = S.deadline ;
+      r = iopause_g(x, n, &d) ;
+      if (!r && tain_less(&d, &S.deadline)) { sv_on_group_check() ; continue ; }
+    }
+    else r = iopause_g(x, n, &S.deadline) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     if (!r) { sv_on_timeout() ; continue ; }
     /* deaths first: a service that exec'ed and died at once is a failed start,
        not a ready one */
     if (x[isig].revents & IOPAUSE_READ) handle_signals() ;
+    if (iadopt < n && x[iadopt].revents && S.adoptfd >= 0) sv_on_adopted_exit() ;
     if (iready < n && x[iready].revents && S.readyfd == readyfd) sv_on_ready_fd() ;
     if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
     if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
@@ -157,6 +176,7 @@ int main (int argc, char const *const *argv)
 {
   subgetopt l = SUBGETOPT_ZERO ;
   char const *name = 0 ;
+  int reportfd = -1 ;
   int prefix = 1 ;
   PROG = "nci-supervise" ;
   for (;;)
@@ -164,20 +184,49 @@ int main (int argc, char const *const *argv)
     int opt ;
     if (l.ind < argc && !strcmp(argv[l.ind], "--no-prefix")) { prefix = 0 ; l.ind++ ; continue ; }
     if (l.ind < argc && !strcmp(argv[l.ind], "--help")) { strerr_warni1x("usage: " USAGE) ; return 0 ; }
-    opt = subgetopt_r(argc, argv, "Pn:", &l) ;
+    opt = subgetopt_r(argc, argv, "Pn:r:f:", &l) ;
     if (opt == -1) break ;
     switch (opt)
     {
       case 'P' : prefix = 0 ; break ;
       case 'n' : name = l.arg ; break ;
+      case 'r' :
+      {
+        unsigned int fd ;
+        if (!uint0_scan(l.arg, &fd) || fd < 3) dieusage() ;
+        reportfd = (int)fd ;
+        break ;
+      }
+      case 'f' :
+      {
+        uint32_t v[4] ;
+        size_t num = 0 ;
+        if (!uint32_scanlist(v, 4, l.arg, &num) || num != 4) dieusage() ;
+        for (unsigned int i = 0 ; i < 4 ; i++)
+        {
+          if (v[i] < 3 || fcntl((int)v[i], F_GETFD) < 0) strerr_dief2x(100, "invalid -f fds: ", l.arg) ;
+          fds[i] = (int)v[i] ;
+        }
+        break ;
+      }
       default : dieusage() ;
     }
   }
   argc -= l.ind ; argv += l.ind ;
   if (argc != 1) dieusage() ;
+  S.reportfd = -1 ;
   init(argv[0], name, prefix) ;
-  sv_announce("s") ;
-  if (S.want == WANT_UP) sv_start() ;
+  if (reportfd >= 0)
+  {
+    if (coe(reportfd) < 0) strerr_diefu1sys(111, "set close-on-exec on the report fd") ;
+    S.reportfd = reportfd ;
+  }
+  if (adopt()) sv_announce(S.ready ? "sU" : "s") ;
+  else
+  {
+    sv_announce("s") ;
+    if (S.want == WANT_UP) sv_start() ;
+  }
   loop() ;
   sv_announce("x") ;
   output_drain(&S.out) ;

@@ -55,10 +55,13 @@ static int private_output (int fd)
   return nfd < 0 ? fd : nfd ;
 }
 
-void output_init (stream *s, int outfd)
+/* rfd, wfd: a pipe nci-init made and keeps, so the service's output survives
+   a restart of supervise itself; -1 to make one here. */
+void output_init (stream *s, int outfd, int rfd, int wfd)
 {
-  int p[2] ;
-  if (pipecoe(p) < 0) strerr_diefu1sys(111, "create the output pipe") ;
+  int p[2] = { rfd, wfd } ;
+  if (rfd < 0 && pipecoe(p) < 0) strerr_diefu1sys(111, "create the output pipe") ;
+  if (rfd >= 0 && (coe(rfd) < 0 || coe(wfd) < 0)) strerr_diefu1sys(111, "set close-on-exec on the output pipe") ;
   if (ndelay_on(p[0]) < 0) strerr_diefu1sys(111, "make the output pipe non-blocking") ;
   s->rfd = p[0] ;
   s->wfd = p[1] ;

@@ -16,6 +16,9 @@ enum killmode_e { KILL_CONTROL_GROUP, KILL_PROCESS, KILL_MIXED, KILL_NONE } ;
 
 #define SUCCESS_STATUS_MAX 32
 
+/* A report line to nci-init: "NAME LETTERS\n"; a unit name is at most 255 bytes. */
+#define NCI_REPORT_LINE_MAX 300
+
 typedef struct policy_s policy ;
 struct policy_s
 {
@@ -59,7 +62,7 @@ struct stream_s
   char buf[OUT_CHUNK] ;
 } ;
 
-extern void output_init (stream *s, int outfd) ;
+extern void output_init (stream *s, int outfd, int rfd, int wfd) ;
 extern void output_prefix_set (char const *name, int enabled) ;
 extern void output_read (stream *s) ;
 extern void output_write (stream *s) ;
@@ -86,6 +89,7 @@ struct sv_s
   int exiting ;                 /* exit once the service is down */
   int exit_now ;
   int dying ;                   /* SIGKILL already sent for this stop */
+  int group_wait ;              /* stopped but for processes of its group: look again soon */
   pid_t mainpid ;
   pid_t pgid[2] ;               /* the service's session, and the forked daemon's group */
   pid_t ctlpid ;
@@ -103,6 +107,8 @@ struct sv_s
   int controlfd ;
   int eventfd ;                 /* event/ directory */
   int nullfd ;
+  int reportfd ;                /* nci-init's pipe for "NAME LETTERS" lines, -1 when none */
+  int adoptfd ;                 /* pidfd of a main process adopted from a previous supervise */
   char status_text[NCI_UNITSTATE_TEXT_MAX] ;
   nci_svstatus st ;
   stream out, err ;
@@ -116,6 +122,7 @@ extern sv S ;
 extern void sv_start (void) ;
 extern void sv_on_child (pid_t pid, int wstat) ;
 extern void sv_on_timeout (void) ;
+extern void sv_on_group_check (void) ;
 extern void sv_on_ready_fd (void) ;
 extern void sv_on_notify_ready (void) ;
 extern void sv_on_notify_mainpid (pid_t pid) ;
@@ -137,5 +144,10 @@ extern pid_t child_guess (void) ;
 
 /* Files of the service directory. */
 extern void control_init (void) ;
+
+/* A service left running by a previous nci-supervise on the same directory (it
+   died; nci-init started this one) is taken over, not started twice. */
+extern int adopt (void) ;
+extern void sv_on_adopted_exit (void) ;
 
 #endif

@@ -1,0 +1,47 @@
+#include <sys/syscall.h>
+#include <string.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include <nci/svstatus.h>
+#include <nci/unitstate.h>
+#include "supervise.h"
+
+/* When an nci-supervise dies (killed, out of memory), its service keeps running
+   in its own session and is reparented to nci-init, which starts a new
+   nci-supervise. That one finds the main pid in the state files and, if the
+   process still exists, supervises it again instead of starting a second copy.
+   It is not its child: its end is seen through a pidfd, and its exit status is
+   nci-init's to reap, so it is not known here. */
+
+int adopt (void)
+{
+  nci_unitstate u ;
+  char fmt[PID_FMT] ;
+  int fd ;
+  if (!nci_unitstate_read(".", &u)) return 0 ;
+  if (u.pid <= 0 || (u.state != NCI_STATE_UP && u.state != NCI_STATE_STARTING && u.state != NCI_STATE_STOPPING)) return 0 ;
+  fd = (int)syscall(SYS_pidfd_open, u.pid, 0) ;
+  if (fd < 0) return 0 ;
+  if (!nci_svstatus_read(".", &S.st)) { close(fd) ; return 0 ; }
+  S.adoptfd = fd ;
+  S.mainpid = u.pid ;
+  S.pgid[0] = getsid(u.pid) ;
+  if (S.pgid[0] < 0) S.pgid[0] = 0 ;
+  S.pgid[1] = getpgid(u.pid) ;
+  if (S.pgid[1] < 0 || S.pgid[1] == S.pgid[0]) S.pgid[1] = 0 ;
+  S.restarts = u.restarts ;
+  S.result = NCI_RESULT_NONE ;
+  S.ready = u.ready ;
+  S.state = u.ready ? NCI_STATE_UP : NCI_STATE_STARTING ;
+  S.want = WANT_UP ;
+  memcpy(S.status_text, u.status, sizeof S.status_text) ;
+  fmt[pid_fmt(fmt, u.pid)] = 0 ;
+  sv_log("took over the running service, pid ", fmt, 0) ;
+  if (u.state == NCI_STATE_STOPPING) { S.want = WANT_DOWN ; S.stop_requested = 1 ; }
+  return 1 ;
+}
