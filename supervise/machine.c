@@ -384,7 +384,7 @@ static void set_exit_env (char *code, char *status, char *result)
 static void finish_begin (void)
 {
   tain_add_g(&S.deadline, &tain_infinite_relative) ;
-  for (stream *s = &S.out ; s ; s = s == &S.out ? &S.err : 0) s->flush = 1 ;
+  for (nci_outstream *s = &S.out ; s ; s = s == &S.out ? &S.err : 0) s->flush = 1 ;
   if (S.pol.has_finish)
   {
     char a0[UINT_FMT], a1[UINT_FMT] ;

@@ -73,6 +73,24 @@ static void std_fds (void)
 }
 
 static int fds[4] = { -1, -1, -1, -1 } ;
+static char prefixbuf[128] ;
+static size_t prefixlen ;
+
+static void out_read (nci_outstream *s)
+{
+  if (!nci_outstream_read(s)) strerr_diefu1sys(111, "read the service's output pipe") ;
+}
+
+static void out_drain (nci_outstream *s)
+{
+  nci_outstream_drain(s) ;
+  if (s->dropped)
+  {
+    char fmt[UINT64_FMT] ;
+    fmt[uint64_fmt(fmt, s->dropped)] = 0 ;
+    strerr_warnw3x("dropped ", fmt, " bytes of output: the output could not be written") ;
+  }
+}
 
 static void init (char const *dir, char const *name, int prefix)
 {
@@ -104,9 +122,17 @@ static void init (char const *dir, char const *name, int prefix)
   sigaddset(&set, SIGQUIT) ;
   sigaddset(&set, SIGINT) ;
   if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
-  output_prefix_set(S.name, prefix) ;
-  output_init(&S.out, 1, fds[0], fds[1]) ;
-  output_init(&S.err, 2, fds[2], fds[3]) ;
+  if (prefix)
+  {
+    size_t n = strlen(S.name) ;
+    if (n > sizeof prefixbuf - 2) n = sizeof prefixbuf - 2 ;
+    memcpy(prefixbuf, S.name, n) ;
+    prefixbuf[n] = ':' ; prefixbuf[n + 1] = ' ' ;
+    prefixlen = n + 2 ;
+  }
+  if (!nci_outstream_init(&S.out, 1, fds[0], fds[1], prefixbuf, prefixlen)
+   || !nci_outstream_init(&S.err, 2, fds[2], fds[3], prefixbuf, prefixlen))
+    strerr_diefu1sys(111, "set up the output pipes") ;
   if (S.pol.readiness == READY_NOTIFY)
   {
     size_t n = strlen(S.dir) ;
@@ -139,10 +165,10 @@ static void loop (void)
     if (S.notifyfd >= 0) x[inotify = n++] = (iopause_fd){ .fd = S.notifyfd, .events = IOPAUSE_READ } ;
     if (S.adoptfd >= 0) x[iadopt = n++] = (iopause_fd){ .fd = S.adoptfd, .events = IOPAUSE_READ } ;
     if (readyfd >= 0) x[iready = n++] = (iopause_fd){ .fd = readyfd, .events = IOPAUSE_READ } ;
-    if (output_wants_read(&S.out)) x[iout = n++] = (iopause_fd){ .fd = S.out.rfd, .events = IOPAUSE_READ } ;
-    if (output_wants_read(&S.err)) x[ierr = n++] = (iopause_fd){ .fd = S.err.rfd, .events = IOPAUSE_READ } ;
-    if (output_wants_write(&S.out)) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
-    if (output_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
+    if (nci_outstream_wants_read(&S.out)) x[iout = n++] = (iopause_fd){ .fd = S.out.rfd, .events = IOPAUSE_READ } ;
+    if (nci_outstream_wants_read(&S.err)) x[ierr = n++] = (iopause_fd){ .fd = S.err.rfd, .events = IOPAUSE_READ } ;
+    if (nci_outstream_wants_write(&S.out)) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
+    if (nci_outstream_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
     if (S.group_wait)
     {
       tain soon, d ;
@@ -162,13 +188,13 @@ static void loop (void)
     if (iready < n && x[iready].revents && S.readyfd == readyfd) sv_on_ready_fd() ;
     if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
     if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
-    if (iout < n && x[iout].revents) output_read(&S.out) ;
-    if (ierr < n && x[ierr].revents) output_read(&S.err) ;
-    if (wout < n && x[wout].revents) output_write(&S.out) ;
-    if (werr < n && x[werr].revents) output_write(&S.err) ;
+    if (iout < n && x[iout].revents) out_read(&S.out) ;
+    if (ierr < n && x[ierr].revents) out_read(&S.err) ;
+    if (wout < n && x[wout].revents) nci_outstream_write(&S.out) ;
+    if (werr < n && x[werr].revents) nci_outstream_write(&S.err) ;
     /* a partial line is emitted once its writer is gone and the pipe is empty */
-    if (S.out.flush && output_wants_read(&S.out)) output_read(&S.out) ;
-    if (S.err.flush && output_wants_read(&S.err)) output_read(&S.err) ;
+    if (S.out.flush && nci_outstream_wants_read(&S.out)) out_read(&S.out) ;
+    if (S.err.flush && nci_outstream_wants_read(&S.err)) out_read(&S.err) ;
   }
 }
 
@@ -229,7 +255,7 @@ int main (int argc, char const *const *argv)
   }
   loop() ;
   sv_announce("x") ;
-  output_drain(&S.out) ;
-  output_drain(&S.err) ;
+  out_drain(&S.out) ;
+  out_drain(&S.err) ;
   return 0 ;
 }

@@ -7,6 +7,7 @@
 #include <skalibs/tai.h>
 #include <nci/svstatus.h>
 #include <nci/unitstate.h>
+#include <nci/outstream.h>
 
 /* The unit's policy, read once from the service directory at start (doc/tree.md). */
 enum readiness_e { READY_SIMPLE, READY_EXEC, READY_NOTIFY, READY_FORKING, READY_FD } ;
@@ -42,33 +43,6 @@ struct policy_s
 } ;
 
 extern void policy_read (policy *p, char const *dir) ;
-
-/* The output of the service: each of its stdout and stderr is a pipe that supervise
-   holds across restarts; whole lines go out prefixed, each write at most PIPE_BUF
-   bytes so lines of concurrent writers never interleave. */
-#define OUT_CHUNK 4096
-
-typedef struct stream_s stream ;
-struct stream_s
-{
-  int rfd ;        /* supervise reads the service's output here */
-  int wfd ;        /* the service's end, dup'ed to its fd 1 or 2 */
-  int outfd ;      /* supervise's own 1 or 2 */
-  int flush ;      /* the writer is gone: its partial line goes once the pipe is empty */
-  int partial_ok ; /* the pipe was empty after flush: the partial line at the end goes */
-  int broken ;     /* outfd failed: output is counted, not written */
-  size_t len ;     /* bytes in buf: lines waiting for outfd, then a partial line */
-  uint64_t dropped ;
-  char buf[OUT_CHUNK] ;
-} ;
-
-extern void output_init (stream *s, int outfd, int rfd, int wfd) ;
-extern void output_prefix_set (char const *name, int enabled) ;
-extern void output_read (stream *s) ;
-extern void output_write (stream *s) ;
-extern void output_drain (stream *s) ;
-extern int output_wants_read (stream const *s) ;
-extern int output_wants_write (stream const *s) ;
 
 /* The notify socket ($NOTIFY_SOCKET) of a Type=notify service. */
 extern int notify_open (char const *path) ;
@@ -111,7 +85,7 @@ struct sv_s
   int adoptfd ;                 /* pidfd of a main process adopted from a previous supervise */
   char status_text[NCI_UNITSTATE_TEXT_MAX] ;
   nci_svstatus st ;
-  stream out, err ;
+  nci_outstream out, err ;
   char notify_path[108] ;       /* sun_path */
   char dir[PATH_MAX] ;          /* absolute path of the service directory */
   policy pol ;                  /* last: its large pid_file is rarely touched */

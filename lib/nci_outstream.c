@@ -7,39 +7,21 @@
 
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
-#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
-#include "supervise.h"
+#include <nci/outstream.h>
 
-/* The service's output becomes whole lines "NAME: text\n". One writev() carries
-   at most PIPE_BUF bytes of whole lines, so the lines of all the services sharing
-   the container's stdout never tear. A line longer than the buffer is split.
-   When supervise's output is a pipe, it is reopened non-blocking (a file
-   description of its own, so nobody else's writes change): a slow reader makes
-   writes wait in the loop, the buffer fills, supervise stops reading the
-   service's pipe and the service waits on its own write. Nothing is dropped and
-   the loop never blocks. */
+/* See nci/outstream.h. A pipe output is reopened non-blocking through
+   /proc/self/fd: a file description of its own, so the blocking mode of nobody
+   else's writes changes. */
 
 #define IOV_LINES 16
 
-static char prefix[128] ;
-static size_t prefixlen ;
 static char newline = '\n' ;
 
-void output_prefix_set (char const *name, int enabled)
+static size_t line_max (nci_outstream const *s)
 {
-  size_t n = strlen(name) ;
-  if (!enabled) { prefixlen = 0 ; return ; }
-  if (n > sizeof prefix - 2) n = sizeof prefix - 2 ;
-  memcpy(prefix, name, n) ;
-  prefix[n] = ':' ; prefix[n + 1] = ' ' ;
-  prefixlen = n + 2 ;
-}
-
-static size_t line_max (void)
-{
-  return OUT_CHUNK - prefixlen - 1 ;
+  return NCI_OUTSTREAM_CHUNK - s->prefixlen - 1 ;
 }
 
 /* A pipe gets a non-blocking file description of its own; anything else (a
@@ -55,51 +37,53 @@ static int private_output (int fd)
   return nfd < 0 ? fd : nfd ;
 }
 
-/* rfd, wfd: a pipe nci-init made and keeps, so the service's output survives
-   a restart of supervise itself; -1 to make one here. */
-void output_init (stream *s, int outfd, int rfd, int wfd)
+int nci_outstream_init (nci_outstream *s, int outfd, int rfd, int wfd, char const *prefix, size_t prefixlen)
 {
   int p[2] = { rfd, wfd } ;
-  if (rfd < 0 && pipecoe(p) < 0) strerr_diefu1sys(111, "create the output pipe") ;
-  if (rfd >= 0 && (coe(rfd) < 0 || coe(wfd) < 0)) strerr_diefu1sys(111, "set close-on-exec on the output pipe") ;
-  if (ndelay_on(p[0]) < 0) strerr_diefu1sys(111, "make the output pipe non-blocking") ;
+  if (rfd < 0 && pipecoe(p) < 0) return 0 ;
+  if (rfd >= 0 && (coe(rfd) < 0 || coe(wfd) < 0)) return 0 ;
+  if (ndelay_on(p[0]) < 0) return 0 ;
   s->rfd = p[0] ;
   s->wfd = p[1] ;
   s->outfd = private_output(outfd) ;
+  s->prefix = prefix ;
+  s->prefixlen = prefixlen ;
   s->len = 0 ;
   s->flush = s->partial_ok = s->broken = 0 ;
   s->dropped = 0 ;
+  return 1 ;
 }
 
-int output_wants_read (stream const *s)
+int nci_outstream_wants_read (nci_outstream const *s)
 {
-  return s->len < line_max() ;
+  return s->len < line_max(s) ;
 }
 
 /* Whether buf starts with something to write: a whole line, a line too long
    for the buffer, or the last partial line of a service that is gone. */
-int output_wants_write (stream const *s)
+int nci_outstream_wants_write (nci_outstream const *s)
 {
   if (!s->len) return 0 ;
-  return s->len >= line_max() || s->partial_ok || memchr(s->buf, '\n', s->len) ;
+  return s->len >= line_max(s) || s->partial_ok || memchr(s->buf, '\n', s->len) ;
 }
 
-void output_read (stream *s)
+int nci_outstream_read (nci_outstream *s)
 {
-  ssize_t r = read(s->rfd, s->buf + s->len, line_max() - s->len) ;
+  ssize_t r = read(s->rfd, s->buf + s->len, line_max(s) - s->len) ;
   if (r < 0)
   {
-    if (errno == EINTR) return ;
-    if (errno != EAGAIN) strerr_diefu1sys(111, "read the service's output pipe") ;
+    if (errno == EINTR) return 1 ;
+    if (errno != EAGAIN) return 0 ;
     /* the pipe is empty: the writer's last partial line may go out */
     if (s->flush) { s->flush = 0 ; s->partial_ok = s->len > 0 ; }
-    return ;
+    return 1 ;
   }
   s->len += (size_t)r ;
+  return 1 ;
 }
 
 /* Builds the iovec of the lines to write now; returns the bytes of buf they use. */
-static size_t gather (stream const *s, struct iovec *v, unsigned int *n, size_t *total)
+static size_t gather (nci_outstream const *s, struct iovec *v, unsigned int *n, size_t *total)
 {
   size_t used = 0 ;
   *n = 0 ; *total = 0 ;
@@ -111,19 +95,19 @@ static size_t gather (stream const *s, struct iovec *v, unsigned int *n, size_t 
     size_t take, text ;
     int addnl ;
     if (nl) { text = (size_t)(nl - start) ; take = text + 1 ; addnl = 0 ; }
-    else if (left >= line_max() || s->partial_ok) { text = take = left ; addnl = 1 ; }
+    else if (left >= line_max(s) || s->partial_ok) { text = take = left ; addnl = 1 ; }
     else break ;
-    if (*total + prefixlen + text + 1 > OUT_CHUNK) break ;
-    if (prefixlen) v[(*n)++] = (struct iovec){ .iov_base = prefix, .iov_len = prefixlen } ;
+    if (*total + s->prefixlen + text + 1 > NCI_OUTSTREAM_CHUNK) break ;
+    if (s->prefixlen) v[(*n)++] = (struct iovec){ .iov_base = (char *)s->prefix, .iov_len = s->prefixlen } ;
     v[(*n)++] = (struct iovec){ .iov_base = (char *)start, .iov_len = take } ;
     if (addnl) v[(*n)++] = (struct iovec){ .iov_base = &newline, .iov_len = 1 } ;
-    *total += prefixlen + text + 1 ;
+    *total += s->prefixlen + text + 1 ;
     used += take ;
   }
   return used ;
 }
 
-static void consume (stream *s, size_t used)
+static void consume (nci_outstream *s, size_t used)
 {
   memmove(s->buf, s->buf + used, s->len - used) ;
   s->len -= used ;
@@ -132,7 +116,7 @@ static void consume (stream *s, size_t used)
 
 /* Writes what writev did not (a short write only happens on files and
    terminals), blocking: it is a rare, bounded remainder. */
-static void finish_short (stream *s, struct iovec *v, unsigned int n, size_t done)
+static void finish_short (nci_outstream *s, struct iovec *v, unsigned int n, size_t done)
 {
   for (unsigned int i = 0 ; i < n ; i++)
   {
@@ -146,7 +130,7 @@ static void finish_short (stream *s, struct iovec *v, unsigned int n, size_t don
   }
 }
 
-void output_write (stream *s)
+void nci_outstream_write (nci_outstream *s)
 {
   struct iovec v[3 * IOV_LINES] ;
   unsigned int n ;
@@ -172,22 +156,16 @@ void output_write (stream *s)
 
 /* At exit: whatever is in the pipe and the buffer goes out, waiting on outfd
    if it must; the service is gone, so this is bounded by the pipe's size. */
-void output_drain (stream *s)
+void nci_outstream_drain (nci_outstream *s)
 {
   if (ndelay_off(s->outfd) < 0) s->broken = 1 ;
   for (;;)
   {
     ssize_t r ;
-    while (output_wants_write(s)) output_write(s) ;
-    r = read(s->rfd, s->buf + s->len, line_max() - s->len) ;
+    while (nci_outstream_wants_write(s)) nci_outstream_write(s) ;
+    r = read(s->rfd, s->buf + s->len, line_max(s) - s->len) ;
     if (r > 0) { s->len += (size_t)r ; continue ; }
     if (!s->len) break ;
     s->partial_ok = 1 ;
-  }
-  if (s->dropped)
-  {
-    char fmt[UINT64_FMT] ;
-    fmt[uint64_fmt(fmt, s->dropped)] = 0 ;
-    strerr_warnw3x("dropped ", fmt, " bytes of output: the output could not be written") ;
   }
 }
