@@ -110,7 +110,7 @@ struct unit_s
 /* FAILS: the input asks for something that makes a unit fail at boot. */
 enum report_kind { REPORT_UNSUPPORTED, REPORT_FAILS, REPORT_NOTE, REPORT_N } ;
 extern void report_add (enum report_kind, char const *unitname, char const *key, char const *msg) ;
-extern size_t report_count (enum report_kind) ;
+extern int report_any (enum report_kind) ;
 extern char *report_text (void) ;   /* sorted lines, "UNIT: KEY: unsupported|fails|note: MSG" */
 
 /* Set by main: the input's name, for error messages. */

@@ -42,6 +42,11 @@ static size_t skip_string (char const *s, size_t len, size_t i)
   }
 }
 
+/* What the scan of a value stops at: everything else is skipped in a tight loop
+   (the scan is the one part of the parse on a single thread). */
+enum { C_OTHER, C_QUOTE, C_OPEN, C_CLOSE } ;
+static unsigned char const cls[256] = { ['"'] = C_QUOTE, ['{'] = C_OPEN, ['['] = C_OPEN, ['}'] = C_CLOSE, [']'] = C_CLOSE } ;
+
 /* Returns the index after the value that starts at s[i], or 0. */
 static size_t skip_value (char const *s, size_t len, size_t i)
 {
@@ -53,23 +58,23 @@ static size_t skip_value (char const *s, size_t len, size_t i)
     while (j < len && !ws(s[j]) && s[j] != ',' && s[j] != '}' && s[j] != ']') j++ ;
     return j > i ? j : 0 ;
   }
-  while (i < len)
+  for (; i < len ; i++)
   {
-    switch (s[i])
+    switch (cls[(unsigned char)s[i]])
     {
-      case '"' :
+      case C_OTHER : break ;
+      case C_QUOTE :
         i = skip_string(s, len, i) ;
         if (!i) return 0 ;
-        continue ;
-      case '{' : case '[' :
+        i-- ;
+        break ;
+      case C_OPEN :
         if (++depth > DEPTH_MAX) return 0 ;
         break ;
-      case '}' : case ']' :
+      case C_CLOSE :
         if (!--depth) return i + 1 ;
         break ;
-      default : break ;
     }
-    i++ ;
   }
   return 0 ;
 }

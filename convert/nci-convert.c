@@ -137,7 +137,7 @@ int main (int argc, char const *const *argv)
   graph_build(&t) ;
 
   report = report_text() ;
-  if (report_count(REPORT_UNSUPPORTED) + report_count(REPORT_FAILS))
+  if (report_any(REPORT_UNSUPPORTED) || report_any(REPORT_FAILS))
   {
     warn_report(report) ;
     if (strict) strerr_dief(1, input_name, ": --strict: the input uses what nci does not implement, or makes units fail (listed above)") ;

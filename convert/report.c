@@ -28,10 +28,9 @@ void report_add (enum report_kind kind, char const *unitname, char const *key, c
   pthread_mutex_unlock(&lock) ;
 }
 
-size_t report_count (enum report_kind kind)
+int report_any (enum report_kind kind)
 {
-  strlist_sort_unique(&entries[kind]) ;
-  return entries[kind].n ;
+  return entries[kind].n > 0 ;
 }
 
 static int cmp (void const *a, void const *b)

@@ -33,7 +33,11 @@ static int safe (char const *w)
 static void word (stralloc *sa, char const *w)
 {
   if (sa->len && sa->s[sa->len - 1] != '\n' && sa->s[sa->len - 1] != ' ') cat(sa, " ") ;
-  if (safe(w)) { cat(sa, w) ; return ; }
+  if (safe(w))
+  {
+    if (!stralloc_catb(sa, w, strlen(w))) strerr_diefusys(111, "allocate memory") ;
+    return ;
+  }
   cat(sa, "\"") ;
   for (; *w ; w++)
   {

@@ -68,29 +68,24 @@ static int put_policy (int dirfd, char const *name, char const *value, char cons
   return !strcmp(value, dflt) || puts_line(dirfd, name, value) ;
 }
 
-static int put_list (int dirfd, char const *name, strlist const *l)
+/* put_list and put_script build the file in sa, a buffer the unit's files share. */
+static int put_list (int dirfd, char const *name, strlist const *l, stralloc *sa)
 {
-  stralloc sa = STRALLOC_ZERO ;
-  int r ;
   if (!l->n) return 1 ;
+  sa->len = 0 ;
   for (size_t i = 0 ; i < l->n ; i++)
-    if (!stralloc_cats(&sa, l->s[i]) || !stralloc_catb(&sa, "\n", 1)) { stralloc_free(&sa) ; return 0 ; }
-  r = put(dirfd, name, sa.s, sa.len, 0644) ;
-  stralloc_free(&sa) ;
-  return r ;
+    if (!stralloc_cats(sa, l->s[i]) || !stralloc_catb(sa, "\n", 1)) return 0 ;
+  return put(dirfd, name, sa->s, sa->len, 0644) ;
 }
 
-static int put_script (int dirfd, char const *name, unit const *u, enum exec_key const *keys, unsigned int n, int exec_last, paths const *p)
+static int put_script (int dirfd, char const *name, unit const *u, enum exec_key const *keys, unsigned int n, int exec_last, paths const *p, stralloc *sa)
 {
-  stralloc sa = STRALLOC_ZERO ;
   size_t total = 0 ;
-  int r ;
   for (unsigned int k = 0 ; k < n ; k++) total += u->exec[keys[k]].n ;
   if (!total) return 1 ;
-  script_write(&sa, u, keys, n, exec_last, p) ;
-  r = put(dirfd, name, sa.s, sa.len, 0755) ;
-  stralloc_free(&sa) ;
-  return r ;
+  sa->len = 0 ;
+  script_write(sa, u, keys, n, exec_last, p) ;
+  return put(dirfd, name, sa->s, sa->len, 0755) ;
 }
 
 static int write_env (int dirfd, unit const *u)
@@ -130,6 +125,7 @@ static int write_unit (int unitsfd, tree const *t, size_t i, paths const *p)
   int oneshot = u->type == TYPE_ONESHOT ;
   char sig[NCI_SIGNAL_NAME_MAX] ;
   char buf[UINT64_FMT + 1] ;
+  stralloc sa = STRALLOC_ZERO ;
   int fd, ok ;
   if (mkdirat(unitsfd, u->name, 0755) < 0) return 0 ;
   fd = openat(unitsfd, u->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
@@ -139,17 +135,17 @@ static int write_unit (int unitsfd, tree const *t, size_t i, paths const *p)
   ok = puts_line(fd, "type", oneshot ? "oneshot" : "longrun")
     && (!u->description[0] || puts_line(fd, "description", u->description))
     && (oneshot
-        ? put_script(fd, "up", u, up_keys, 3, 0, p)
-          && put_script(fd, "down", u, stop_keys, 1, 0, p)
+        ? put_script(fd, "up", u, up_keys, 3, 0, p, &sa)
+          && put_script(fd, "down", u, stop_keys, 1, 0, p, &sa)
           && put_policy(fd, "remain-after-exit", u->remain_after_exit ? "yes" : "no", NCI_DEFAULT_REMAIN_AFTER_EXIT)
-        : put_script(fd, "run", u, run_keys, 2, 1, p)
-          && put_script(fd, "start-post", u, post_keys, 1, 0, p)
-          && put_script(fd, "stop", u, stop_keys, 1, 0, p)
-          && put_script(fd, "reload", u, reload_keys, 1, 0, p)
+        : put_script(fd, "run", u, run_keys, 2, 1, p, &sa)
+          && put_script(fd, "start-post", u, post_keys, 1, 0, p, &sa)
+          && put_script(fd, "stop", u, stop_keys, 1, 0, p, &sa)
+          && put_script(fd, "reload", u, reload_keys, 1, 0, p, &sa)
           && put_policy(fd, "readiness", readiness[u->type], NCI_DEFAULT_READINESS)
           && (!u->pid_file || puts_line(fd, "pid-file", u->pid_file))
           && (!(u->exec[EXEC_START].c[0].flags & NCI_CMD_IGNORE_FAILURE) || puts_line(fd, "ignore-failure", "yes")))
-    && put_script(fd, "finish", u, finish_keys, 1, 0, p)
+    && put_script(fd, "finish", u, finish_keys, 1, 0, p, &sa)
     && put_policy(fd, "restart", u->restart, NCI_DEFAULT_RESTART)
     && put_ms(fd, "restart-sec", u->restart_usec, NCI_DEFAULT_RESTART_MS)
     && (u->start_limit_burst == NCI_DEFAULT_START_LIMIT_BURST || puts_line(fd, "start-limit-burst", buf))
@@ -158,15 +154,19 @@ static int write_unit (int unitsfd, tree const *t, size_t i, paths const *p)
     && put_ms(fd, "timeout-kill", u->timeout_stop_usec, NCI_DEFAULT_TIMEOUT_KILL_MS)
     && put_policy(fd, "down-signal", sig, NCI_DEFAULT_DOWN_SIGNAL)
     && put_policy(fd, "kill-mode", u->kill_mode, NCI_DEFAULT_KILL_MODE)
-    && put_list(fd, "success-exit-status", &u->success_exit_status)
+    && put_list(fd, "success-exit-status", &u->success_exit_status, &sa)
     && put_policy(fd, "failure-action", u->failure_action, NCI_DEFAULT_ACTION)
     && put_policy(fd, "success-action", u->success_action, NCI_DEFAULT_ACTION)
-    && put_list(fd, "after", &t->after[i])
-    && put_list(fd, "requires", &t->requires[i])
-    && put_list(fd, "binds-to", &t->binds_to[i])
-    && put_list(fd, "part-of", &t->part_of[i])
+    && put_list(fd, "after", &t->after[i], &sa)
+    && put_list(fd, "requires", &t->requires[i], &sa)
+    && put_list(fd, "binds-to", &t->binds_to[i], &sa)
+    && put_list(fd, "part-of", &t->part_of[i], &sa)
     && write_env(fd, u) ;
-  if (!ok) { int e = errno ; close(fd) ; errno = e ; return 0 ; }
+  {
+    int e = errno ;
+    stralloc_free(&sa) ;
+    if (!ok) { close(fd) ; errno = e ; return 0 ; }
+  }
   return close(fd) == 0 ;
 }
 

@@ -162,6 +162,39 @@ bad "cycle" ': unit [abc]: after: ordering cycle: (a|b|c).service after (a|b|c).
  "c": {"wantedBy": ["multi-user.target"], "after": ["b.service"], "serviceConfig": {"ExecStart": "/bin/true"}}}'
 bad "oneshot with Restart=always" ': unit a: serviceConfig.Restart: Type=oneshot does not allow Restart=' "$(svc '"Type": "oneshot", "ExecStart": "/bin/true", "Restart": "always"')"
 
+# Units are parsed on several threads: whatever thread meets a bad unit first, the
+# error printed is the one a pass over the units one by one in key order meets first,
+# and a JSON error anywhere comes before any unit's error, as when the whole input
+# was parsed first.
+many() {
+  local i
+  printf '{'
+  for i in $(seq -w 0 199); do printf '"u%s": {"wantedBy": ["multi-user.target"], "serviceConfig": {"ExecStart": "/bin/true"}}, ' "$i"; done
+  printf '%s}' "$1"
+}
+bad_unit='"serviceConfig": {"ExecStart": "/bin/echo \"oops"}'
+for run in 1 2 3; do
+  bad "many units, run $run: the first bad one in key order" ': unit u010b: serviceConfig.ExecStart: unbalanced quotes' \
+    "$(many '"u150b": {"serviceConfig": {"Type": "bogus", "ExecStart": "/bin/true"}}, "u199b": 3, "u3/x": {}, "u010b": {'"$bad_unit"'}')"
+done
+bad "many units: an invalid name before a bad unit" ': unit u0/x: not a valid unit name' \
+  "$(many '"u150b": {'"$bad_unit"'}, "u0/x": {}')"
+bad "many units: a name defined twice before a bad unit" ': unit u005: defined twice' \
+  "$(many '"u150b": {'"$bad_unit"'}, "u005.service": {}')"
+bad "many units: a JSON error after a bad unit" ':1:[0-9]+: invalid JSON: ' \
+  "$(many '"u010b": {'"$bad_unit"'}, "u999": [1, 2}')"
+bad "duplicate unit key: jansson's error, line and column" ':1:22: invalid JSON: duplicate object key' '{"a": {}, "b": {}, "a": {}}'
+bad "a value nested too deep to split: parsed whole" ': unit a: expected an object' \
+  "{\"a\": $(printf '%.0s[' $(seq 2000))$(printf '%.0s]' $(seq 2000))}"
+
+t "many units: the same tree on every run"
+many '"z": {"wantedBy": ["multi-user.target"], "after": ["u100.service"], "serviceConfig": {"Type": "oneshot", "ExecStart": "/bin/true"}}' > "$TMP/many.json"
+rm -rf "$TMP/m1" "$TMP/m2"
+$CONVERT "$TMP/many.json" "$TMP/m1" 2>/dev/null && $CONVERT - "$TMP/m2" < "$TMP/many.json" 2>/dev/null || fail "convert failed"
+diff -r "$TMP/m1" "$TMP/m2" > /dev/null || fail "two runs differ"
+assert_eq "units" 201 "$(wc -l < "$TMP/m1/index")"
+assert_eq "z after u100" "u100" "$(cat "$TMP/m1/units/z/after")"
+
 t "a requirement that will not run is kept, so the unit fails at boot as under systemd"
 printf '%s' '{"a": {"wantedBy": ["multi-user.target"], "requires": ["b.service", "c.service"], "wants": ["d.service"], "serviceConfig": {"ExecStart": "/bin/true"}},
   "c": {"enable": false, "serviceConfig": {"ExecStart": "/bin/true"}}}' > "$TMP/req.json"
