@@ -1,0 +1,468 @@
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include <nci/signal.h>
+#include <nci/unitstate.h>
+#include "init.h"
+
+/* Boot: a unit starts once everything it is ordered after has finished starting
+   (a oneshot exited, a longrun is ready or down, or either failed), and a
+   longrun also waits for the early oneshots. A failure fails the units that
+   require it and, per --on-failure and FailureAction=, ends the container. */
+
+void ilog (char const *s1, char const *s2, char const *s3, char const *s4)
+{
+  strerr_warni4x(s1, s2 ? s2 : "", s3 ? s3 : "", s4 ? s4 : "") ;
+}
+
+void set_exit (int code)
+{
+  if (G.exit_set) return ;
+  G.exitcode = code ;
+  G.exit_set = 1 ;
+}
+
+static void now_ms (uint64_t *ms)
+{
+  struct timespec ts ;
+  *ms = clock_gettime(CLOCK_REALTIME, &ts) == 0 ? (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 : 0 ;
+}
+
+static void set_ustate (unit *u, enum nci_unitstate_state_e st)
+{
+  u->st.state = st ;
+  now_ms(&u->st.since_ms) ;
+  state_write_unit(u) ;
+}
+
+/* Tells the nci-supervise of a longrun something (s6-svc's byte). */
+static void control (unit *u, char c)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  char path[sl + nl + 20] ;
+  int fd ;
+  memcpy(path, G.statedir, sl) ; path[sl] = '/' ;
+  memcpy(path + sl + 1, u->name, nl) ;
+  memcpy(path + sl + 1 + nl, "/supervise/control", 19) ;
+  fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
+  if (fd < 0) { strerr_warnwu2sys("open ", path) ; return ; }
+  if (write(fd, &c, 1) < 1) strerr_warnwu2sys("write to ", path) ;
+  close(fd) ;
+}
+
+static int running (unit const *u)
+{
+  return u->state == U_STARTING || u->state == U_UP ;
+}
+
+/* A unit whose BindsTo=/PartOf= unit went down goes down too, not failed. */
+static void stop_bound (unit *gone)
+{
+  unsigned int gi = (unsigned int)(gone - G.units) ;
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *v = G.units + i ;
+    for (unsigned int j = 0 ; j < v->nbind ; j++)
+      if (v->bind[j] == gi && running(v) && v->longrun)
+      {
+        ilog("stopping ", v->name, ": it is bound to ", gone->name) ;
+        control(v, 'd') ;
+        v->state = U_DONE ;
+        stop_bound(v) ;
+      }
+  }
+}
+
+void unit_failed (unit *u, int code, char const *why1, char const *why2)
+{
+  unsigned int ui = (unsigned int)(u - G.units) ;
+  size_t n1 = strlen(why1), n2 = why2 ? strlen(why2) : 0 ;
+  int was_running = running(u) ;
+  if (u->state == U_FAILED) return ;
+  if (n1 > sizeof u->why - 1) n1 = sizeof u->why - 1 ;
+  if (n1 + n2 > sizeof u->why - 1) n2 = sizeof u->why - 1 - n1 ;
+  memcpy(u->why, why1, n1) ;
+  memcpy(u->why + n1, why2, n2) ;
+  u->why[n1 + n2] = 0 ;
+  if (u->early && u->state == U_WAITING) G.early_left-- ;
+  u->state = U_FAILED ;
+  u->exitcode = code ;
+  ilog("unit ", u->name, " failed: ", u->why) ;
+  if (!u->longrun)
+  {
+    if (u->st.result == NCI_RESULT_NONE) u->st.result = NCI_RESULT_EXIT_CODE ;
+    set_ustate(u, NCI_STATE_FAILED) ;
+  }
+  else if (was_running) control(u, 'd') ;
+  if (!G.shutting && (G.on_failure_exit || u->failure_action == ACT_EXIT))
+  {
+    set_exit(code) ;
+    shutdown_begin(code) ;
+  }
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *v = G.units + i ;
+    if (v->state != U_WAITING && !running(v)) continue ;
+    for (unsigned int j = 0 ; j < v->nreq ; j++)
+      if (v->req[j] == ui)
+      {
+        if (v->state == U_STARTING && !v->longrun && v->pid > 0) kill(-v->pid, SIGTERM) ;
+        unit_failed(v, code, "dependency failed: ", u->name) ;
+        break ;
+      }
+  }
+  stop_bound(u) ;
+  state_write_boot() ;
+}
+
+static int slot_get (void)
+{
+  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] < 0) return i ;
+  return -1 ;
+}
+
+static void slot_release (unit *u)
+{
+  int i = u->slot ;
+  if (i < 0) return ;
+  for (unsigned int k = 0 ; k < 2 ; k++)
+  {
+    nci_outstream *s = &G.slots[i][k] ;
+    s->flush = 1 ;
+    nci_outstream_drain(s) ;
+    fd_close(s->rfd) ;
+    fd_close(s->wfd) ;
+    if (s->outfd != (int)k + 1) fd_close(s->outfd) ;
+  }
+  G.slot_unit[i] = -1 ;
+  u->slot = -1 ;
+}
+
+static void child_exec (unit *u, char const *script, int out, int err)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  char dir[sl + nl + 2] ;
+  char const *argv[3] = { script + 2, u->name, 0 } ;
+  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+  selfpipe_finish() ;
+  if (setsid() < 0) strerr_diefu1sys(127, "setsid") ;
+  if (dup2(G.nullfd, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) strerr_diefu1sys(127, "set up the oneshot's fds") ;
+  if (syscall(SYS_close_range, 3U, ~0U, 0) < 0) strerr_diefu1sys(127, "close_range") ;
+  if (chdir(dir) < 0) strerr_diefu2sys(127, "chdir to ", dir) ;
+  execv(script, (char *const *)argv) ;
+  strerr_diefu4sys(127, "exec ", dir, "/", script + 2) ;
+}
+
+/* Runs a oneshot's up (or, at shutdown, down) script. Returns 0 when no output
+   slot is free: it stays waiting. */
+int oneshot_spawn (unit *u, char const *script)
+{
+  int i = slot_get() ;
+  pid_t pid ;
+  size_t nl = strlen(u->name) ;
+  if (i < 0) return 0 ;
+  if (G.prefix)
+  {
+    if (nl > sizeof G.prefixes[i] - 3) nl = sizeof G.prefixes[i] - 3 ;
+    memcpy(G.prefixes[i], u->name, nl) ;
+    G.prefixes[i][nl] = ':' ; G.prefixes[i][nl + 1] = ' ' ;
+  }
+  if (!nci_outstream_init(&G.slots[i][0], 1, -1, -1, G.prefixes[i], G.prefix ? nl + 2 : 0)
+   || !nci_outstream_init(&G.slots[i][1], 2, -1, -1, G.prefixes[i], G.prefix ? nl + 2 : 0))
+  {
+    strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    return 0 ;
+  }
+  pid = fork() ;
+  if (pid < 0)
+  {
+    strerr_warnwu2sys("fork for ", u->name) ;
+    G.slot_unit[i] = (int)(u - G.units) ; u->slot = i ;
+    slot_release(u) ;
+    return 0 ;
+  }
+  if (!pid) child_exec(u, script, G.slots[i][0].wfd, G.slots[i][1].wfd) ;
+  G.slot_unit[i] = (int)(u - G.units) ;
+  u->slot = i ;
+  u->pid = pid ;
+  u->killed = 0 ;
+  return 1 ;
+}
+
+static void oneshot_start (unit *u)
+{
+  if (!oneshot_spawn(u, "./up")) return ;
+  u->state = U_STARTING ;
+  u->st.pid = u->pid ;
+  u->st.result = NCI_RESULT_NONE ;
+  set_ustate(u, NCI_STATE_STARTING) ;
+  if (u->timeout_ms)
+  {
+    tain t ;
+    tain_from_millisecs(&t, (int)u->timeout_ms) ;
+    tain_add_g(&u->deadline, &t) ;
+  }
+  else u->deadline = tain_zero ;
+  ilog("starting ", u->name, 0, 0) ;
+}
+
+void on_oneshot_timeout (unit *u)
+{
+  tain t ;
+  if (u->pid <= 0) return ;
+  if (!u->killed)
+  {
+    ilog("unit ", u->name, ": timed out, sending SIGTERM", 0) ;
+    kill(-u->pid, SIGTERM) ;
+    kill(-u->pid, SIGCONT) ;
+    u->killed = 1 ;
+    if (u->kill_ms)
+    {
+      tain_from_millisecs(&t, (int)u->kill_ms) ;
+      tain_add_g(&u->deadline, &t) ;
+    }
+    else u->deadline = tain_zero ;
+    return ;
+  }
+  kill(-u->pid, SIGKILL) ;
+  u->deadline = tain_zero ;
+}
+
+static int wstat_code (int wstat)
+{
+  return WIFEXITED(wstat) ? WEXITSTATUS(wstat) : 128 + WTERMSIG(wstat) ;
+}
+
+void on_oneshot_exit (unit *u, int wstat)
+{
+  int killed = u->killed ;
+  u->pid = 0 ;
+  u->st.pid = 0 ;
+  u->deadline = tain_zero ;
+  u->st.has_exit = 1 ;
+  u->st.wstat = wstat ;
+  slot_release(u) ;
+  if (u->state == U_STOPPING)
+  {
+    u->state = U_STOPPED ;
+    set_ustate(u, NCI_STATE_DOWN) ;
+    return ;
+  }
+  if (u->state != U_STARTING) return ;
+  if (u->early) G.early_left-- ;
+  if (G.shutting)
+  {
+    u->state = U_STOPPED ;
+    set_ustate(u, NCI_STATE_DOWN) ;
+    return ;
+  }
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat) && !killed)
+  {
+    u->state = u->remain ? U_UP : U_DONE ;
+    u->st.result = NCI_RESULT_SUCCESS ;
+    set_ustate(u, u->remain ? NCI_STATE_UP : NCI_STATE_DOWN) ;
+    ilog("unit ", u->name, " finished", 0) ;
+    if (u->success_action == ACT_EXIT) { set_exit(0) ; shutdown_begin(0) ; }
+    return ;
+  }
+  if (killed)
+  {
+    u->st.result = NCI_RESULT_TIMEOUT ;
+    unit_failed(u, 1, "timed out", 0) ;
+    return ;
+  }
+  {
+    char fmt[UINT_FMT] ;
+    char name[NCI_SIGNAL_NAME_MAX] ;
+    if (WIFEXITED(wstat))
+    {
+      fmt[uint_fmt(fmt, (unsigned int)WEXITSTATUS(wstat))] = 0 ;
+      u->st.result = NCI_RESULT_EXIT_CODE ;
+      unit_failed(u, wstat_code(wstat), "exited ", fmt) ;
+    }
+    else
+    {
+      nci_signal_name(WTERMSIG(wstat), name) ;
+      u->st.result = WCOREDUMP(wstat) ? NCI_RESULT_CORE_DUMP : NCI_RESULT_SIGNAL ;
+      unit_failed(u, wstat_code(wstat), "killed by ", name) ;
+    }
+  }
+}
+
+void supervise_start (unit *u)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  pid_t pid ;
+  if (u->svfds[0] < 0)
+  {
+    int p[2], q[2] ;
+    if (pipecoe(p) < 0) { strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
+    if (pipecoe(q) < 0) { fd_close(p[0]) ; fd_close(p[1]) ; strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
+    u->svfds[0] = p[0] ; u->svfds[1] = p[1] ; u->svfds[2] = q[0] ; u->svfds[3] = q[1] ;
+  }
+  pid = fork() ;
+  if (pid < 0) { strerr_warnwu2sys("fork the nci-supervise of ", u->name) ; return ; }
+  if (!pid)
+  {
+    char dir[sl + nl + 2] ;
+    char const *argv[8] ;
+    unsigned int m = 0 ;
+    memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+    selfpipe_finish() ;
+    /* a session of its own: a Ctrl-C on the terminal is nci-init's to handle */
+    if (setsid() < 0) strerr_diefu1sys(111, "setsid") ;
+    if (dup2(G.reportw, 3) < 0 || dup2(u->svfds[0], 4) < 0 || dup2(u->svfds[1], 5) < 0
+     || dup2(u->svfds[2], 6) < 0 || dup2(u->svfds[3], 7) < 0) strerr_diefu1sys(111, "set up nci-supervise's fds") ;
+    if (syscall(SYS_close_range, 8U, ~0U, 0) < 0) strerr_diefu1sys(111, "close_range") ;
+    argv[m++] = "nci-supervise" ;
+    if (!G.prefix) argv[m++] = "--no-prefix" ;
+    argv[m++] = "-r3" ;
+    argv[m++] = "-f4,5,6,7" ;
+    argv[m++] = dir ;
+    argv[m++] = 0 ;
+    execv(G.supervise_path, (char *const *)argv) ;
+    strerr_dieexec(127, G.supervise_path) ;
+  }
+  u->pid = pid ;
+  tain_copynow(&u->sv_started) ;
+  u->deadline = tain_zero ;
+  if (u->state == U_WAITING)
+  {
+    u->state = U_STARTING ;
+    ilog("starting ", u->name, 0, 0) ;
+  }
+}
+
+void on_supervise_exit (unit *u, int wstat)
+{
+  tain next, sec ;
+  u->pid = 0 ;
+  if (G.shutting) { u->state = U_STOPPED ; return ; }
+  strerr_warnw3x("the nci-supervise of ", u->name, " died: starting another") ;
+  /* at most one a second, so a supervise that cannot start is no busy loop */
+  tain_from_millisecs(&sec, 1000) ;
+  tain_add(&next, &u->sv_started, &sec) ;
+  if (tain_less(&next, &STAMP)) supervise_start(u) ;
+  else u->deadline = next ;
+}
+
+static int read_code (unit *u, enum nci_unitstate_result_e *r)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  char dir[sl + nl + 2] ;
+  nci_unitstate st ;
+  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+  if (!nci_unitstate_read(dir, &st)) { *r = NCI_RESULT_NONE ; return 1 ; }
+  *r = st.result ;
+  if (st.result == NCI_RESULT_TIMEOUT || st.result == NCI_RESULT_START_LIMIT_HIT || !st.has_exit) return 1 ;
+  if (WIFEXITED(st.wstat)) return WEXITSTATUS(st.wstat) ? WEXITSTATUS(st.wstat) : 1 ;
+  return 128 + WTERMSIG(st.wstat) ;
+}
+
+static int read_state (unit *u, enum nci_unitstate_state_e *s)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  char dir[sl + nl + 2] ;
+  nci_unitstate st ;
+  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+  if (!nci_unitstate_read(dir, &st)) return 0 ;
+  *s = st.state ;
+  return 1 ;
+}
+
+void on_report (char const *line, size_t len)
+{
+  char const *sp = memchr(line, ' ', len) ;
+  int i ;
+  unit *u ;
+  if (!sp) return ;
+  i = unit_find(line, (size_t)(sp - line)) ;
+  if (i < 0) return ;
+  u = G.units + i ;
+  for (char const *c = sp + 1 ; c < line + len ; c++)
+  {
+    switch (*c)
+    {
+      case 'U' :
+        if (u->state == U_STARTING) { u->state = U_UP ; ilog("unit ", u->name, " is ready", 0) ; }
+        break ;
+      case 'F' :
+      {
+        enum nci_unitstate_result_e r ;
+        int code = read_code(u, &r) ;
+        if (!G.shutting) unit_failed(u, code, "result ", nci_unitstate_result_name(r) ? nci_unitstate_result_name(r) : "unknown") ;
+        break ;
+      }
+      case 'D' :
+      {
+        enum nci_unitstate_state_e s ;
+        if (G.shutting || !running(u) || !read_state(u, &s) || s != NCI_STATE_DOWN) break ;
+        u->state = U_DONE ;
+        ilog("unit ", u->name, " is down", 0) ;
+        stop_bound(u) ;
+        if (u->success_action == ACT_EXIT) { set_exit(0) ; shutdown_begin(0) ; }
+        break ;
+      }
+      default : break ;
+    }
+  }
+}
+
+static int settled (unit const *a)
+{
+  return a->state != U_WAITING && a->state != U_STARTING ;
+}
+
+static void boot_complete (void)
+{
+  char fmt[UINT_FMT] ;
+  unsigned int up = 0 ;
+  for (unsigned int i = 0 ; i < G.n ; i++) if (G.units[i].state == U_UP || G.units[i].state == U_DONE) up++ ;
+  fmt[uint_fmt(fmt, up)] = 0 ;
+  G.booted = 1 ;
+  ilog("boot complete: ", fmt, " units up or done", 0) ;
+  state_write_boot() ;
+  if (G.cmd) command_start() ;
+}
+
+void schedule (void)
+{
+  int pending = 0 ;
+  if (G.shutting) { shutdown_step() ; return ; }
+  for (unsigned int i = 0 ; i < G.n && !G.shutting ; i++)
+  {
+    unit *u = G.units + i ;
+    int ready = 1 ;
+    if (u->state == U_STARTING) pending = 1 ;
+    if (u->state != U_WAITING) continue ;
+    if (u->missing) { unit_failed(u, 1, "requires a unit that does not run: ", u->missing) ; continue ; }
+    for (unsigned int j = 0 ; j < u->nreq ; j++)
+      if (G.units[u->req[j]].state == U_FAILED)
+      {
+        unit_failed(u, G.units[u->req[j]].exitcode, "dependency failed: ", G.units[u->req[j]].name) ;
+        ready = -1 ;
+        break ;
+      }
+    if (ready < 0) continue ;
+    pending = 1 ;
+    for (unsigned int j = 0 ; j < u->nafter ; j++)
+      if (!settled(G.units + u->after[j])) { ready = 0 ; break ; }
+    if (ready && u->longrun && G.early_left) ready = 0 ;
+    if (!ready) continue ;
+    if (u->longrun) supervise_start(u) ;
+    else oneshot_start(u) ;
+  }
+  if (G.shutting) { shutdown_step() ; return ; }
+  if (!pending && !G.booted) boot_complete() ;
+}

@@ -1,0 +1,123 @@
+#ifndef NCI_INIT_H
+#define NCI_INIT_H
+
+#include <sys/types.h>
+#include <skalibs/tai.h>
+#include <nci/outstream.h>
+#include <nci/unitstate.h>
+
+/* The life of a unit as nci-init sees it. */
+enum ustate_e
+{
+  U_WAITING,   /* not started: waiting for what it is ordered after */
+  U_STARTING,  /* oneshot running / longrun started, not ready */
+  U_UP,        /* oneshot done with RemainAfterExit, longrun ready */
+  U_DONE,      /* finished starting and not running: oneshot done, longrun down cleanly */
+  U_FAILED,    /* failed, or a dependency failed: never (or no longer) running */
+  U_STOPPING,  /* being stopped at shutdown */
+  U_STOPPED    /* stopped at shutdown */
+} ;
+
+enum action_e { ACT_NONE, ACT_EXIT } ;
+
+/* Oneshots' output goes through init's own line prefixing, one slot each
+   while they run; the number of slots bounds how many run at once. */
+#define ONESHOT_SLOTS 16
+
+typedef struct unit_s unit ;
+struct unit_s
+{
+  char const *name ;
+  int longrun ;
+  unsigned int *after, nafter ;     /* indices of the units this is ordered after */
+  unsigned int *req, nreq ;         /* requires, binds-to, requisite: their failure fails this */
+  unsigned int *bind, nbind ;       /* binds-to, part-of: their stop stops this */
+  unsigned int *rafter, nrafter ;   /* the units ordered after this one */
+  char const *missing ;             /* a requirement that is not in the tree, or 0 */
+  enum ustate_e state ;
+  int early ;                       /* a oneshot ordered after no longrun */
+  int remain ;
+  int has_down ;
+  enum action_e failure_action, success_action ;
+  unsigned int timeout_ms ;         /* oneshot: timeout-start, 0 = none */
+  unsigned int kill_ms ;            /* oneshot: timeout-kill */
+  pid_t pid ;                       /* oneshot's script, or the longrun's nci-supervise */
+  int killed ;                      /* oneshot: the timeout's SIGTERM was sent */
+  tain deadline ;
+  tain sv_started ;                 /* longrun: when its nci-supervise last started */
+  int svfds[4] ;                    /* longrun: output pipes kept across nci-supervise restarts */
+  int slot ;                        /* oneshot: output slot while it runs, -1 */
+  int exitcode ;                    /* what this unit's failure makes the container exit with */
+  nci_unitstate st ;                /* oneshot: written to supervise/nci-state */
+  char why[128] ;                   /* why it failed, for the log and the state */
+} ;
+
+typedef struct init_s init_t ;
+struct init_s
+{
+  char const *tree ;
+  char const *statedir ;
+  int prefix ;
+  int on_failure_exit ;
+  unsigned int grace_ms ;
+  char const *const *cmd ;          /* command mode, or 0 */
+  pid_t cmdpid ;
+  int pid1, vm ;
+  unit *units ;
+  unsigned int n ;
+  unsigned int *byname ;            /* unit indices sorted by name */
+  unsigned int early_left ;         /* early oneshots not finished yet */
+  int booted ;
+  int shutting ;
+  int final ;                       /* all units stopped: TERM/KILL to what is left */
+  int killed_all ;
+  int exitcode ;
+  int exit_set ;
+  tain final_deadline ;
+  int reportr, reportw ;            /* the pipe every nci-supervise reports on */
+  int nullfd ;
+  char supervise_path[4096] ;
+  int signal_stop ;                 /* the shutdown came from a signal */
+  nci_outstream slots[ONESHOT_SLOTS][2] ;
+  int slot_unit[ONESHOT_SLOTS] ;
+  char prefixes[ONESHOT_SLOTS][130] ;
+} ;
+
+extern init_t G ;
+
+/* tree_load.c */
+extern void tree_load (void) ;
+extern int unit_find (char const *name, size_t len) ;
+
+/* statedir.c */
+extern void statedir_prepare (void) ;
+extern void state_write_boot (void) ;
+extern void state_write_unit (unit *u) ;
+
+/* boot.c */
+extern void schedule (void) ;
+extern void unit_failed (unit *u, int code, char const *why1, char const *why2) ;
+extern void on_oneshot_exit (unit *u, int wstat) ;
+extern void on_oneshot_timeout (unit *u) ;
+extern void on_report (char const *line, size_t len) ;
+extern void on_supervise_exit (unit *u, int wstat) ;
+extern void supervise_start (unit *u) ;
+extern int oneshot_spawn (unit *u, char const *script) ;
+extern void set_exit (int code) ;
+extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
+
+/* shutdown.c */
+extern void shutdown_begin (int code) ;
+extern void shutdown_step (void) ;
+extern void final_step (void) ;
+extern int nothing_left (void) ;
+
+/* command.c */
+extern void command_start (void) ;
+extern void on_command_exit (int wstat) ;
+
+/* vm.c */
+extern void vm_setup (void) ;
+extern void vm_poweroff (void) ;
+
+#endif

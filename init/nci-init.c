@@ -1,0 +1,278 @@
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/iopause.h>
+#include <skalibs/selfpipe.h>
+#include <skalibs/sgetopt.h>
+#include <skalibs/sig.h>
+#include <skalibs/strerr.h>
+#include <skalibs/tai.h>
+#include <skalibs/types.h>
+
+#include "init.h"
+
+#define USAGE "nci-init [ --state-dir DIR ] [ --no-prefix ] [ --on-failure exit|continue ] [ --grace MS ] TREE [ -- CMD ARGS... ]"
+#define dieusage() strerr_dieusage(100, USAGE)
+
+init_t G ;
+
+static int sigfd = -1 ;
+
+static void reap (void)
+{
+  for (;;)
+  {
+    int wstat ;
+    pid_t pid = waitpid(-1, &wstat, WNOHANG) ;
+    if (pid < 0 && errno == EINTR) continue ;
+    if (pid <= 0) break ;
+    if (pid == G.cmdpid) { on_command_exit(wstat) ; continue ; }
+    for (unsigned int i = 0 ; i < G.n ; i++)
+    {
+      unit *u = G.units + i ;
+      if (u->pid != pid) continue ;
+      if (u->longrun) on_supervise_exit(u, wstat) ;
+      else on_oneshot_exit(u, wstat) ;
+      break ;
+    }
+  }
+}
+
+static void handle_signals (void)
+{
+  for (;;)
+  {
+    int sig = selfpipe_read() ;
+    if (sig < 0) strerr_diefu1sys(111, "read the selfpipe") ;
+    if (!sig) return ;
+    switch (sig)
+    {
+      case SIGCHLD : reap() ; break ;
+      case SIGHUP : case SIGUSR1 : case SIGUSR2 : case SIGWINCH : case SIGQUIT :
+        if (G.cmdpid > 0) kill(G.cmdpid, sig) ;
+        break ;
+      default :
+        /* SIGTERM, SIGINT, SIGPWR, SIGRTMIN+3: a requested, clean stop */
+        if (!G.shutting) { G.signal_stop = 1 ; shutdown_begin(0) ; }
+        break ;
+    }
+  }
+}
+
+static void handle_reports (void)
+{
+  static char buf[8192] ;
+  static size_t len ;
+  for (;;)
+  {
+    ssize_t r = read(G.reportr, buf + len, sizeof buf - len) ;
+    size_t start = 0 ;
+    if (r < 0)
+    {
+      if (errno == EAGAIN || errno == EINTR) return ;
+      strerr_diefu1sys(111, "read the reports of nci-supervise") ;
+    }
+    len += (size_t)r ;
+    for (size_t i = 0 ; i < len ; i++)
+      if (buf[i] == '\n') { on_report(buf + start, i - start) ; start = i + 1 ; }
+    memmove(buf, buf + start, len - start) ;
+    len -= start ;
+    if (len == sizeof buf) len = 0 ;  /* a line this long is not nci-supervise's */
+  }
+}
+
+static void deadline_min (tain *d)
+{
+  *d = tain_zero ;
+  tain_add_g(d, d) ;
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    tain const *t = &G.units[i].deadline ;
+    if (tai_sec(tain_secp(t)) && tain_less(t, d)) *d = *t ;
+  }
+  if (tai_sec(tain_secp(&G.final_deadline)) && tain_less(&G.final_deadline, d)) *d = G.final_deadline ;
+}
+
+static void on_deadlines (void)
+{
+  if (tai_sec(tain_secp(&G.final_deadline)) && !tain_future(&G.final_deadline)) final_step() ;
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *u = G.units + i ;
+    if (!tai_sec(tain_secp(&u->deadline)) || tain_future(&u->deadline)) continue ;
+    u->deadline = tain_zero ;
+    if (u->longrun) { if (!G.shutting && !u->pid) supervise_start(u) ; }
+    else on_oneshot_timeout(u) ;
+  }
+}
+
+static void loop (void)
+{
+  for (;;)
+  {
+    iopause_fd x[2 + 4 * ONESHOT_SLOTS] ;
+    int who[2 + 4 * ONESHOT_SLOTS] ;
+    unsigned int n = 0 ;
+    tain d ;
+    int r ;
+    if (G.final && nothing_left()) return ;
+    x[n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
+    x[n++] = (iopause_fd){ .fd = G.reportr, .events = IOPAUSE_READ } ;
+    for (int i = 0 ; i < ONESHOT_SLOTS ; i++)
+    {
+      if (G.slot_unit[i] < 0) continue ;
+      for (int k = 0 ; k < 2 ; k++)
+      {
+        nci_outstream *s = &G.slots[i][k] ;
+        if (nci_outstream_wants_read(s)) { who[n] = i * 4 + k ; x[n++] = (iopause_fd){ .fd = s->rfd, .events = IOPAUSE_READ } ; }
+        if (nci_outstream_wants_write(s)) { who[n] = i * 4 + 2 + k ; x[n++] = (iopause_fd){ .fd = s->outfd, .events = IOPAUSE_WRITE } ; }
+      }
+    }
+    deadline_min(&d) ;
+    r = iopause_g(x, n, &d) ;
+    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    if (!r) { on_deadlines() ; schedule() ; continue ; }
+    if (x[0].revents & IOPAUSE_READ) handle_signals() ;
+    if (x[1].revents & IOPAUSE_READ) handle_reports() ;
+    for (unsigned int j = 2 ; j < n ; j++)
+    {
+      int i = who[j] / 4, k = who[j] % 4 ;
+      if (!x[j].revents || G.slot_unit[i] < 0) continue ;
+      if (k < 2) { if (!nci_outstream_read(&G.slots[i][k])) strerr_warnwu1sys("read a oneshot's output") ; }
+      else nci_outstream_write(&G.slots[i][k - 2]) ;
+    }
+    schedule() ;
+  }
+}
+
+static void raise_fd_limit (void)
+{
+  struct rlimit rl ;
+  /* every longrun keeps 4 pipe ends here across restarts of its nci-supervise */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+  {
+    rl.rlim_cur = rl.rlim_max ;
+    setrlimit(RLIMIT_NOFILE, &rl) ;
+  }
+}
+
+static void find_supervise (char const *argv0)
+{
+  char self[PATH_MAX] ;
+  ssize_t r = readlink("/proc/self/exe", self, sizeof self - 1) ;
+  char *slash ;
+  (void)argv0 ;
+  if (r > 0)
+  {
+    self[r] = 0 ;
+    slash = strrchr(self, '/') ;
+    if (slash && (size_t)(slash - self) + 15 < sizeof G.supervise_path)
+    {
+      memcpy(G.supervise_path, self, (size_t)(slash - self) + 1) ;
+      memcpy(G.supervise_path + (slash - self) + 1, "nci-supervise", 14) ;
+      if (access(G.supervise_path, X_OK) == 0) return ;
+    }
+  }
+  memcpy(G.supervise_path, NCI_BINDIR "/nci-supervise", sizeof(NCI_BINDIR "/nci-supervise")) ;
+}
+
+static void setup (void)
+{
+  int p[2] ;
+  sigset_t set ;
+  if (!G.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
+  vm_setup() ;
+  raise_fd_limit() ;
+  G.nullfd = open("/dev/null", O_RDWR | O_CLOEXEC) ;
+  if (G.nullfd < 0) strerr_diefu1sys(111, "open /dev/null") ;
+  tree_load() ;
+  statedir_prepare() ;
+  if (pipecoe(p) < 0) strerr_diefu1sys(111, "create the report pipe") ;
+  if (ndelay_on(p[0]) < 0 || ndelay_on(p[1]) < 0) strerr_diefu1sys(111, "make the report pipe non-blocking") ;
+  G.reportr = p[0] ; G.reportw = p[1] ;
+  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) G.slot_unit[i] = -1 ;
+  sigfd = selfpipe_init() ;
+  if (sigfd < 0) strerr_diefu1sys(111, "init the selfpipe") ;
+  if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
+  sigemptyset(&set) ;
+  sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGINT) ;
+  sigaddset(&set, SIGPWR) ; sigaddset(&set, SIGRTMIN + 3) ; sigaddset(&set, SIGHUP) ;
+  sigaddset(&set, SIGUSR1) ; sigaddset(&set, SIGUSR2) ; sigaddset(&set, SIGWINCH) ;
+  sigaddset(&set, SIGQUIT) ;
+  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
+  tain_now_set_stopwatch_g() ;
+  for (unsigned int i = 0 ; i < G.n ; i++) G.units[i].deadline = tain_zero ;
+  G.final_deadline = tain_zero ;
+  state_write_boot() ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *statedir = "/run/nci" ;
+  int i = 1 ;
+  PROG = "nci-init" ;
+  G.prefix = 1 ;
+  G.on_failure_exit = 1 ;
+  G.grace_ms = 3000 ;
+  for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2] ; i++)
+  {
+    char const *a = argv[i] ;
+    if (!strcmp(a, "--no-prefix")) G.prefix = 0 ;
+    else if (!strcmp(a, "--help")) { strerr_warni1x("usage: " USAGE) ; return 0 ; }
+    else if (!strcmp(a, "--state-dir") && i + 1 < argc) statedir = argv[++i] ;
+    else if (!strcmp(a, "--grace") && i + 1 < argc)
+    {
+      if (!uint0_scan(argv[++i], &G.grace_ms)) dieusage() ;
+    }
+    else if (!strcmp(a, "--on-failure") && i + 1 < argc)
+    {
+      i++ ;
+      if (!strcmp(argv[i], "exit")) G.on_failure_exit = 1 ;
+      else if (!strcmp(argv[i], "continue")) G.on_failure_exit = 0 ;
+      else dieusage() ;
+    }
+    else dieusage() ;
+  }
+  if (i >= argc) dieusage() ;
+  G.tree = argv[i++] ;
+  if (i < argc)
+  {
+    if (strcmp(argv[i], "--") || i + 1 >= argc) dieusage() ;
+    G.cmd = argv + i + 1 ;
+  }
+  {
+    static char abs_state[PATH_MAX], abs_tree[PATH_MAX] ;
+    if (!realpath(G.tree, abs_tree)) strerr_diefu2sys(errno == ENOENT ? 1 : 111, "find the tree ", G.tree) ;
+    G.tree = abs_tree ;
+    if (statedir[0] != '/')
+    {
+      if (!getcwd(abs_state, sizeof abs_state - strlen(statedir) - 2)) strerr_diefu1sys(111, "get the working directory") ;
+      memcpy(abs_state + strlen(abs_state), "/", 2) ;
+      memcpy(abs_state + strlen(abs_state), statedir, strlen(statedir) + 1) ;
+      statedir = abs_state ;
+    }
+    G.statedir = statedir ;
+  }
+  G.pid1 = getpid() == 1 ;
+  find_supervise(argv[0]) ;
+  setup() ;
+  schedule() ;
+  loop() ;
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, (unsigned int)G.exitcode)] = 0 ;
+    ilog("exiting with code ", fmt, 0, 0) ;
+  }
+  state_write_boot() ;
+  if (G.vm) vm_poweroff() ;
+  return G.exitcode ;
+}

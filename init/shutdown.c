@@ -1,0 +1,168 @@
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
+#include <skalibs/types.h>
+
+#include "init.h"
+
+/* Shutdown: the command first, then the units in reverse order (a unit stops
+   once every unit ordered after it has stopped), each per its own stop policy
+   (nci-supervise's for a longrun, the down script for a oneshot); then TERM to
+   every process left, KILL after the grace, and the end as soon as none is left. */
+
+void shutdown_begin (int code)
+{
+  if (G.shutting) return ;
+  G.shutting = 1 ;
+  set_exit(code) ;
+  ilog("stopping", 0, 0, 0) ;
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *u = G.units + i ;
+    if (u->state == U_WAITING) u->state = U_STOPPED ;
+    else if (u->state == U_STARTING && !u->longrun && u->pid > 0)
+    {
+      kill(-u->pid, SIGTERM) ;
+      kill(-u->pid, SIGCONT) ;
+    }
+  }
+  if (G.cmdpid > 0)
+  {
+    tain t ;
+    kill(G.cmdpid, SIGTERM) ;
+    kill(G.cmdpid, SIGCONT) ;
+    tain_from_millisecs(&t, (int)G.grace_ms) ;
+    tain_add_g(&G.final_deadline, &t) ;
+  }
+  state_write_boot() ;
+  shutdown_step() ;
+}
+
+/* Whether u has something running that a stop must end. */
+static int busy (unit const *u)
+{
+  if (u->pid > 0) return 1 ;
+  return !u->longrun && u->state == U_UP && u->has_down ;
+}
+
+static int can_stop (unit const *u)
+{
+  for (unsigned int j = 0 ; j < u->nrafter ; j++)
+  {
+    unit const *v = G.units + u->rafter[j] ;
+    if (busy(v) || v->state == U_STOPPING) return 0 ;
+  }
+  return 1 ;
+}
+
+static void final_begin (void) ;
+
+void shutdown_step (void)
+{
+  int left = 0 ;
+  if (G.final) return ;
+  if (G.cmdpid > 0) return ;
+  for (unsigned int k = G.n ; k-- ;)
+  {
+    unit *u = G.units + k ;
+    if (u->state == U_STOPPED || (u->state == U_STOPPING)) { left += u->state == U_STOPPING ; continue ; }
+    if (!busy(u)) { if (u->state != U_FAILED) u->state = U_STOPPED ; continue ; }
+    left++ ;
+    if (!can_stop(u)) continue ;
+    if (u->longrun)
+    {
+      /* SIGTERM: nci-supervise stops the service its own way, then exits */
+      if (kill(u->pid, SIGTERM) < 0) strerr_warnwu2sys("signal the nci-supervise of ", u->name) ;
+      u->state = U_STOPPING ;
+      ilog("stopping ", u->name, 0, 0) ;
+    }
+    else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
+    else if (oneshot_spawn(u, "./down"))
+    {
+      u->state = U_STOPPING ;
+      ilog("stopping ", u->name, 0, 0) ;
+    }
+  }
+  if (!left) final_begin() ;
+}
+
+/* Every process left, whoever it is: as PID 1 they are all in the container;
+   otherwise they are nci-init's descendants, its children as their subreaper. */
+static void signal_rest (int sig)
+{
+  if (G.pid1) { kill(-1, sig) ; return ; }
+  {
+    char buf[4096] ;
+    pid_t self = getpid() ;
+    int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+    if (fd < 0) return ;
+    for (;;)
+    {
+      long n = syscall(SYS_getdents64, fd, buf, sizeof buf) ;
+      if (n <= 0) break ;
+      for (long off = 0 ; off < n ; )
+      {
+        struct { unsigned long long ino ; long long off ; unsigned short reclen ; unsigned char type ; char name[] ; } *d = (void *)(buf + off) ;
+        char path[40] = "/proc/" ;
+        char stat[512] ;
+        pid_t pid, ppid ;
+        ssize_t r ;
+        char *p ;
+        off += d->reclen ;
+        if (!pid0_scan(d->name, &pid)) continue ;
+        path[6 + pid_fmt(path + 6, pid)] = 0 ;
+        memcpy(path + strlen(path), "/stat", 6) ;
+        r = openreadnclose(path, stat, sizeof stat - 1) ;
+        if (r <= 0) continue ;
+        stat[r] = 0 ;
+        p = strrchr(stat, ')') ;
+        if (!p || strlen(p) < 5 || !pid0_scan(p + 4, &ppid) || ppid != self) continue ;
+        kill(pid, sig) ;
+        if (sig != SIGKILL) kill(pid, SIGCONT) ;
+      }
+    }
+    fd_close(fd) ;
+  }
+}
+
+int nothing_left (void)
+{
+  siginfo_t info ;
+  info.si_pid = 0 ;
+  return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD ;
+}
+
+static void final_begin (void)
+{
+  tain t ;
+  G.final = 1 ;
+  state_write_boot() ;
+  if (nothing_left()) return ;
+  ilog("sending SIGTERM to the processes left", 0, 0, 0) ;
+  signal_rest(SIGTERM) ;
+  if (G.pid1) kill(-1, SIGCONT) ;
+  tain_from_millisecs(&t, (int)G.grace_ms) ;
+  tain_add_g(&G.final_deadline, &t) ;
+}
+
+void final_step (void)
+{
+  if (G.cmdpid > 0 && !G.final)
+  {
+    kill(G.cmdpid, SIGKILL) ;
+    G.final_deadline = tain_zero ;
+    return ;
+  }
+  if (!G.final || G.killed_all) return ;
+  ilog("sending SIGKILL to the processes left", 0, 0, 0) ;
+  signal_rest(SIGKILL) ;
+  G.killed_all = 1 ;
+  G.final_deadline = tain_zero ;
+}

@@ -1,0 +1,118 @@
+#include <sys/stat.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/direntry.h>
+#include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
+
+#include <nci/unitstate.h>
+#include "init.h"
+
+/* STATEDIR/NAME is a service directory: the tree unit's files as symlinks (the
+   tree stays read-only), and what supervise and init write beside them. A state
+   dir left by an earlier run of the same container is taken over: its symlinks
+   are made again, its supervise/ and event/ kept (doc/state.md). */
+
+static void mkdir_or_keep (char const *path, mode_t mode)
+{
+  struct stat st ;
+  if (mkdir(path, mode) == 0) return ;
+  if (errno != EEXIST) strerr_diefu2sys(111, "mkdir ", path) ;
+  if (stat(path, &st) < 0) strerr_diefu2sys(111, "stat ", path) ;
+  if (!S_ISDIR(st.st_mode)) strerr_dief2x(111, path, " exists and is not a directory") ;
+}
+
+static void link_unit (unit *u)
+{
+  size_t sl = strlen(G.statedir), tl = strlen(G.tree), nl = strlen(u->name) ;
+  char src[tl + nl + 8] ;
+  char dst[sl + nl + 2] ;
+  DIR *d ;
+  memcpy(src, G.tree, tl) ; memcpy(src + tl, "/units/", 7) ; memcpy(src + tl + 7, u->name, nl + 1) ;
+  memcpy(dst, G.statedir, sl) ; dst[sl] = '/' ; memcpy(dst + sl + 1, u->name, nl + 1) ;
+  mkdir_or_keep(dst, 0755) ;
+  d = opendir(src) ;
+  if (!d) strerr_diefu2sys(111, "open ", src) ;
+  for (;;)
+  {
+    direntry *e ;
+    errno = 0 ;
+    e = readdir(d) ;
+    if (!e) break ;
+    if (e->d_name[0] == '.') continue ;
+    {
+      size_t el = strlen(e->d_name) ;
+      char from[tl + nl + el + 9] ;
+      char to[sl + nl + el + 3] ;
+      memcpy(from, src, tl + nl + 7) ; from[tl + nl + 7] = '/' ; memcpy(from + tl + nl + 8, e->d_name, el + 1) ;
+      memcpy(to, dst, sl + nl + 1) ; to[sl + nl + 1] = '/' ; memcpy(to + sl + nl + 2, e->d_name, el + 1) ;
+      if (unlink(to) < 0 && errno != ENOENT && errno != EISDIR)
+        strerr_diefu2sys(111, "remove ", to) ;
+      if (symlink(from, to) < 0) strerr_diefu4sys(111, "symlink ", to, " to ", from) ;
+    }
+  }
+  if (errno) strerr_diefu2sys(111, "read the directory ", src) ;
+  dir_close(d) ;
+  if (!u->longrun)
+  {
+    char sv[sl + nl + 12] ;
+    memcpy(sv, dst, sl + nl + 1) ; memcpy(sv + sl + nl + 1, "/supervise", 11) ;
+    mkdir_or_keep(sv, 0700) ;
+  }
+}
+
+void statedir_prepare (void)
+{
+  size_t sl = strlen(G.statedir) ;
+  char own[sl + 11] ;
+  if (mkdir(G.statedir, 0755) < 0 && errno != EEXIST) strerr_diefu2sys(111, "create the state directory ", G.statedir) ;
+  if (access(G.statedir, W_OK) < 0) strerr_diefu2sys(111, "write to the state directory ", G.statedir) ;
+  memcpy(own, G.statedir, sl) ; memcpy(own + sl, "/.nci-init", 11) ;
+  mkdir_or_keep(own, 0755) ;
+  for (unsigned int i = 0 ; i < G.n ; i++) link_unit(G.units + i) ;
+}
+
+/* STATEDIR/.nci-init/state: "state booting|up|stopping", then one line
+   "failed NAME: WHY" per failed unit (as many as fit in a fixed buffer: no
+   allocation once running). */
+static size_t cat (char *buf, size_t n, size_t max, char const *s)
+{
+  size_t l = strlen(s) ;
+  if (n + l > max) l = max - n ;
+  memcpy(buf + n, s, l) ;
+  return n + l ;
+}
+
+void state_write_boot (void)
+{
+  static char buf[16384] ;
+  size_t sl = strlen(G.statedir), n = 0 ;
+  char path[sl + 17] ;
+  memcpy(path, G.statedir, sl) ; memcpy(path + sl, "/.nci-init/state", 17) ;
+  n = cat(buf, n, sizeof buf, "state ") ;
+  n = cat(buf, n, sizeof buf, G.shutting ? "stopping\n" : G.booted ? "up\n" : "booting\n") ;
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *u = G.units + i ;
+    if (u->state != U_FAILED) continue ;
+    if (n + strlen(u->name) + strlen(u->why) + 10 > sizeof buf) break ;
+    n = cat(buf, n, sizeof buf, "failed ") ;
+    n = cat(buf, n, sizeof buf, u->name) ;
+    n = cat(buf, n, sizeof buf, ": ") ;
+    n = cat(buf, n, sizeof buf, u->why) ;
+    n = cat(buf, n, sizeof buf, "\n") ;
+  }
+  if (!openwritenclose_suffix(path, buf, n, ".new")) strerr_warnwu2sys("write ", path) ;
+}
+
+void state_write_unit (unit *u)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  char dir[sl + nl + 2] ;
+  if (u->longrun) return ;
+  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+  memcpy(u->st.readiness, "oneshot", 8) ;
+  if (!nci_unitstate_write(dir, &u->st)) strerr_warnwu3sys("write the state of ", u->name, " in supervise/nci-state") ;
+}
