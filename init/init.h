@@ -111,6 +111,7 @@ extern void shutdown_begin (int code) ;
 extern void shutdown_step (void) ;
 extern void final_step (void) ;
 extern int nothing_left (void) ;
+extern void final_resignal (void) ;
 
 /* command.c */
 extern void command_start (void) ;

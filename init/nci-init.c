@@ -56,7 +56,7 @@ static void handle_signals (void)
     if (!sig) return ;
     switch (sig)
     {
-      case SIGCHLD : reap() ; break ;
+      case SIGCHLD : reap() ; final_resignal() ; break ;
       case SIGHUP : case SIGUSR1 : case SIGUSR2 : case SIGWINCH : case SIGQUIT :
         if (G.cmdpid > 0) kill(G.cmdpid, sig) ;
         break ;

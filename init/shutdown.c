@@ -132,6 +132,14 @@ static void signal_rest (int sig)
   }
 }
 
+/* Not PID 1, the orphans of what was signalled come back to nci-init one by
+   one as their parents die: they get the same treatment. */
+void final_resignal (void)
+{
+  if (!G.final || G.pid1) return ;
+  signal_rest(G.killed_all ? SIGKILL : SIGTERM) ;
+}
+
 int nothing_left (void)
 {
   siginfo_t info ;
