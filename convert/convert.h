@@ -219,7 +219,9 @@ struct paths_s
 /* Appends an execline script for the command lists of u to sa. */
 extern void script_write (stralloc *sa, unit const *u, enum exec_key const *keys, unsigned int nkeys, int exec_last, paths const *p) ;
 
-/* Writes the tree into dir (which exists and is empty). Returns 1, or 0 with errno. */
+/* Writes the tree into dir (which exists and is empty), the units' directories on
+   several threads. Files get their mode from open: the umask must be 022, as main
+   sets it. Returns 1, or 0 with errno. */
 extern int tree_write (char const *dir, tree const *t, paths const *p, char const *report) ;
 
 #endif

@@ -49,7 +49,7 @@ struct job_s
   unit *units ;
   unit_error *err ;      /* by key order */
   atomic_size_t first ;  /* lowest key order with an error so far */
-  atomic_size_t bad_json ;  /* a member whose JSON does not parse, or n */
+  atomic_size_t bad_json ;  /* a member whose JSON does not parse, or SIZE_MAX */
 } ;
 
 static void lower (atomic_size_t *x, size_t v)
