@@ -99,17 +99,14 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
   u->state = U_FAILED ;
   u->exitcode = code ;
   ilog("unit ", u->name, " failed: ", u->why) ;
-  if (!u->longrun)
+  if (!u->longrun || !was_running)
   {
+    /* a longrun that never started has no nci-supervise to say so */
     if (u->st.result == NCI_RESULT_NONE) u->st.result = NCI_RESULT_EXIT_CODE ;
+    memcpy(u->st.status, u->why, sizeof u->st.status - 1) ;
     set_ustate(u, NCI_STATE_FAILED) ;
   }
-  else if (was_running) control(u, 'd') ;
-  if (!G.shutting && (G.on_failure_exit || u->failure_action == ACT_EXIT))
-  {
-    set_exit(code) ;
-    shutdown_begin(code) ;
-  }
+  else control(u, 'd') ;
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     unit *v = G.units + i ;
@@ -123,6 +120,12 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
       }
   }
   stop_bound(u) ;
+  /* after the propagation, so the units this failure fails are recorded as such */
+  if (!G.shutting && (G.on_failure_exit || u->failure_action == ACT_EXIT))
+  {
+    set_exit(code) ;
+    shutdown_begin(code) ;
+  }
   state_write_boot() ;
 }
 

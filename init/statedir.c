@@ -55,7 +55,6 @@ static void link_unit (unit *u)
   }
   if (errno) strerr_diefu2sys(111, "read the directory ", src) ;
   dir_close(d) ;
-  if (!u->longrun)
   {
     char sv[sl + nl + 12] ;
     memcpy(sv, dst, sl + nl + 1) ; memcpy(sv + sl + nl + 1, "/supervise", 11) ;
@@ -111,8 +110,9 @@ void state_write_unit (unit *u)
 {
   size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
   char dir[sl + nl + 2] ;
-  if (u->longrun) return ;
+  if (u->longrun && u->pid) return ;
   memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
-  memcpy(u->st.readiness, "oneshot", 8) ;
+  if (!u->longrun) memcpy(u->st.readiness, "oneshot", 8) ;
+  else if (!u->st.readiness[0]) memcpy(u->st.readiness, "simple", 7) ;
   if (!nci_unitstate_write(dir, &u->st)) strerr_warnwu3sys("write the state of ", u->name, " in supervise/nci-state") ;
 }
