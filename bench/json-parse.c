@@ -1,4 +1,6 @@
-/* Times jansson's parse of a file, the floor under nci-convert's own time. */
+/* Times jansson's parse of a whole file on one thread: what nci-convert's parse
+   would cost if it did not split the input into its units and parse those on
+   every CPU (convert/input_load.c, convert/units_parse.c). */
 
 #include <stdio.h>
 #include <stdlib.h>

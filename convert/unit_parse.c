@@ -747,33 +747,57 @@ static void string_list (ctx *c, json_t const *v, strlist *out)
   }
 }
 
-static void do_env_attrs (ctx *c, json_t const *v)
+/* An object's members, sorted by key: the order their effects are applied in, and
+   the order in which their errors are met. The keys are the object's own. */
+typedef struct kv_s kv ;
+struct kv_s
 {
   char const *k ;
-  json_t const *e ;
-  strlist keys = STRLIST_ZERO ;
+  json_t const *v ;
+} ;
+
+static int cmp_kv (void const *a, void const *b)
+{
+  return strcmp(((kv const *)a)->k, ((kv const *)b)->k) ;
+}
+
+static kv *sorted_members (json_t const *obj, size_t *n)
+{
+  kv *m = xmalloc((json_object_size(obj) + 1) * sizeof(kv)) ;
+  char const *k ;
+  json_t const *v ;
+  size_t i = 0 ;
+  json_object_foreach((json_t *)obj, k, v) m[i++] = (kv){ .k = k, .v = v } ;
+  if (i > 1) qsort(m, i, sizeof(kv), &cmp_kv) ;
+  *n = i ;
+  return m ;
+}
+
+static void do_env_attrs (ctx *c, json_t const *v)
+{
+  kv *m ;
+  size_t n ;
   if (!json_is_object(v)) die2(c, "expected an object of strings, got", type_name(v)) ;
-  json_object_foreach((json_t *)v, k, e) strlist_add(&keys, k) ;
-  strlist_sort_unique(&keys) ;
-  for (size_t i = 0 ; i < keys.n ; i++)
+  m = sorted_members(v, &n) ;
+  for (size_t i = 0 ; i < n ; i++)
   {
-    json_t const *val = json_object_get(v, keys.s[i]) ;
+    json_t const *val = m[i].v ;
     char buf[INT_FMT + 2] ;
     char const *s ;
     char *line ;
-    if (!env_name_ok(keys.s[i], strlen(keys.s[i]))) die2(c, "invalid variable name", keys.s[i]) ;
+    if (!env_name_ok(m[i].k, strlen(m[i].k))) die2(c, "invalid variable name", m[i].k) ;
     if (json_is_null(val)) continue ;
     if (json_is_string(val)) s = json_string_value(val) ;
     else if (json_is_integer(val))
     {
-      long long n = json_integer_value(val) ;
-      buf[n < 0 ? int64_fmt(buf, n) : uint64_fmt(buf, (uint64_t)n)] = 0 ;
+      long long nv = json_integer_value(val) ;
+      buf[nv < 0 ? int64_fmt(buf, nv) : uint64_fmt(buf, (uint64_t)nv)] = 0 ;
       s = buf ;
     }
-    else { set_key(c, "environment", keys.s[i]) ; expected(c, T_STR | T_INT, val) ; }
-    line = xmalloc(strlen(keys.s[i]) + strlen(s) + 2) ;
-    strcpy(stpcpy(stpcpy(line, keys.s[i]), "="), s) ;
-    set_key(c, "environment", keys.s[i]) ;
+    else { set_key(c, "environment", m[i].k) ; expected(c, T_STR | T_INT, val) ; }
+    line = xmalloc(strlen(m[i].k) + strlen(s) + 2) ;
+    strcpy(stpcpy(stpcpy(line, m[i].k), "="), s) ;
+    set_key(c, "environment", m[i].k) ;
     {
       char *r = spec(c, line) ;
       strlist_add(&c->u->env, r) ;
@@ -781,8 +805,7 @@ static void do_env_attrs (ctx *c, json_t const *v)
     }
     free(line) ;
   }
-  strlist_clear(&keys) ;
-  free(keys.s) ;
+  free(m) ;
 }
 
 static int env_has (unit const *u, char const *name)
@@ -828,12 +851,10 @@ static void path_fallback (ctx *c, json_t const *v)
 
 static void section (ctx *c, char const *name, json_t const *obj, int (*handler)(ctx *, char const *, json_t const *))
 {
-  strlist keys = STRLIST_ZERO ;
-  char const *k ;
-  json_t const *v ;
+  kv *m ;
+  size_t n ;
   if (!json_is_object(obj)) { set_key(c, "", name) ; die2(c, "expected an object, got", type_name(obj)) ; }
-  json_object_foreach((json_t *)obj, k, v) strlist_add(&keys, k) ;
-  strlist_sort_unique(&keys) ;
+  m = sorted_members(obj, &n) ;
   /* TimeoutSec first: the specific TimeoutStartSec/TimeoutStopSec win over it. */
   if (handler == &service_key && json_object_get(obj, "TimeoutSec"))
   {
@@ -841,18 +862,16 @@ static void section (ctx *c, char const *name, json_t const *obj, int (*handler)
     collect(c, T_STR | T_INT | T_LIST, json_object_get(obj, "TimeoutSec")) ;
     if (last(c)) c->u->timeout_start_usec = c->u->timeout_stop_usec = parse_span(c, last(c), NCI_USEC_PER_SEC) ;
   }
-  for (size_t i = 0 ; i < keys.n ; i++)
+  for (size_t i = 0 ; i < n ; i++)
   {
-    v = json_object_get(obj, keys.s[i]) ;
-    set_key(c, name, keys.s[i]) ;
-    if (!strcmp(keys.s[i], "TimeoutSec") && handler == &service_key) continue ;
+    set_key(c, name, m[i].k) ;
+    if (!strcmp(m[i].k, "TimeoutSec") && handler == &service_key) continue ;
     /* X- keys are extensions systemd itself ignores, in every section. */
-    if (!strncmp(keys.s[i], "X-", 2)) continue ;
-    if ((*handler)(c, keys.s[i], v) || common_key(c, keys.s[i], v)) continue ;
+    if (!strncmp(m[i].k, "X-", 2)) continue ;
+    if ((*handler)(c, m[i].k, m[i].v) || common_key(c, m[i].k, m[i].v)) continue ;
     report_add(REPORT_UNSUPPORTED, c->u->name, c->key, "not implemented by nci: ignored") ;
   }
-  strlist_clear(&keys) ;
-  free(keys.s) ;
+  free(m) ;
 }
 
 static int bool_of (ctx *c, json_t const *v)
