@@ -1,5 +1,5 @@
 /* The members of the input's top-level object, found without parsing their values,
-   so that jansson can parse the values on several threads (input_load.c).
+   so that jansson can parse the values on several threads (units_parse.c).
    This only has to be right on well-formed input and to give up on the rest: the
    values themselves are checked by jansson, the top level here, and on anything
    unexpected the caller parses the whole text with jansson, whose error names the

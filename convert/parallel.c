@@ -1,8 +1,8 @@
-/* Several threads on one loop. nci-convert's phases (parsing the members, parsing the
-   units, writing their directories) are independent per item, and an image build
-   has cores to spare: on 2 cores each phase takes about half the time. The caller's
-   thread works too; if no thread can be started, it does every item alone, with the
-   same result. */
+/* Several threads on one loop. nci-convert's two long phases, making the units
+   (jansson's parse of their JSON, then unit_parse) and writing their directories,
+   are independent per unit, and an image build has cores to spare: on 2 cores each
+   takes about half the time. The caller's thread works too; if no thread can be
+   started, it does every item alone, with the same result. */
 
 #include <errno.h>
 #include <pthread.h>
