@@ -1,4 +1,3 @@
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -97,38 +96,24 @@ void shutdown_step (void)
    otherwise they are nci-init's descendants, its children as their subreaper. */
 static void signal_rest (int sig)
 {
+  static char buf[65536] ;
+  char path[48] = "/proc/self/task/" ;
+  ssize_t r ;
+  size_t i = 0 ;
   if (G.pid1) { kill(-1, sig) ; return ; }
+  /* the kernel's list of our children, adopted orphans included */
+  path[16 + pid_fmt(path + 16, getpid())] = 0 ;
+  memcpy(path + strlen(path), "/children", 10) ;
+  r = openreadnclose(path, buf, sizeof buf - 1) ;
+  if (r <= 0) return ;
+  while (i < (size_t)r)
   {
-    char buf[4096] ;
-    pid_t self = getpid() ;
-    int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
-    if (fd < 0) return ;
-    for (;;)
-    {
-      long n = syscall(SYS_getdents64, fd, buf, sizeof buf) ;
-      if (n <= 0) break ;
-      for (long off = 0 ; off < n ; )
-      {
-        struct { unsigned long long ino ; long long off ; unsigned short reclen ; unsigned char type ; char name[] ; } *d = (void *)(buf + off) ;
-        char path[40] = "/proc/" ;
-        char stat[512] ;
-        pid_t pid, ppid ;
-        ssize_t r ;
-        char *p ;
-        off += d->reclen ;
-        if (!pid0_scan(d->name, &pid)) continue ;
-        path[6 + pid_fmt(path + 6, pid)] = 0 ;
-        memcpy(path + strlen(path), "/stat", 6) ;
-        r = openreadnclose(path, stat, sizeof stat - 1) ;
-        if (r <= 0) continue ;
-        stat[r] = 0 ;
-        p = strrchr(stat, ')') ;
-        if (!p || strlen(p) < 5 || !pid0_scan(p + 4, &ppid) || ppid != self) continue ;
-        kill(pid, sig) ;
-        if (sig != SIGKILL) kill(pid, SIGCONT) ;
-      }
-    }
-    fd_close(fd) ;
+    pid_t pid ;
+    size_t len = pid_scan(buf + i, &pid) ;
+    if (!len) { i++ ; continue ; }
+    i += len ;
+    kill(pid, sig) ;
+    if (sig != SIGKILL) kill(pid, SIGCONT) ;
   }
 }
 

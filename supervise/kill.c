@@ -1,4 +1,3 @@
-#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -37,43 +36,30 @@ int service_left (void)
   return 0 ;
 }
 
-/* The one child of supervise that is not a script it runs, read from /proc
-   without allocating; 0 when there is none or more than one. */
+/* The one child of supervise that is not a script it runs, from the kernel's
+   list of its children (which includes what it adopted as a subreaper); 0 when
+   there is none or more than one. */
 pid_t child_guess (void)
 {
   static char buf[4096] ;
-  pid_t self = getpid(), found = 0 ;
-  int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
-  if (fd < 0) return 0 ;
-  for (;;)
+  char path[48] = "/proc/self/task/" ;
+  pid_t found = 0 ;
+  ssize_t r ;
+  size_t i = 0 ;
+  path[16 + pid_fmt(path + 16, getpid())] = 0 ;
+  memcpy(path + strlen(path), "/children", 10) ;
+  r = openreadnclose(path, buf, sizeof buf - 1) ;
+  if (r <= 0) return 0 ;
+  buf[r] = 0 ;
+  while (i < (size_t)r)
   {
-    long n = syscall(SYS_getdents64, fd, buf, sizeof buf) ;
-    if (n <= 0) break ;
-    for (long off = 0 ; off < n ; )
-    {
-      struct { unsigned long long ino ; long long off ; unsigned short reclen ; unsigned char type ; char name[] ; } *d = (void *)(buf + off) ;
-      pid_t pid ;
-      off += d->reclen ;
-      if (!pid0_scan(d->name, &pid) || pid == S.ctlpid) continue ;
-      {
-        char path[32] = "/proc/" ;
-        char stat[512] ;
-        char *p ;
-        ssize_t r ;
-        pid_t ppid ;
-        path[6 + pid_fmt(path + 6, pid)] = 0 ;
-        memcpy(path + strlen(path), "/stat", 6) ;
-        r = openreadnclose(path, stat, sizeof stat - 1) ;
-        if (r <= 0) continue ;
-        stat[r] = 0 ;
-        p = strrchr(stat, ')') ;
-        if (!p || strlen(p) < 5) continue ;
-        if (!pid0_scan(p + 4, &ppid) || ppid != self) continue ;
-        if (found) { fd_close(fd) ; return 0 ; }
-        found = pid ;
-      }
-    }
+    pid_t pid ;
+    size_t len = pid_scan(buf + i, &pid) ;
+    if (!len) { i++ ; continue ; }
+    i += len ;
+    if (pid == S.ctlpid) continue ;
+    if (found) return 0 ;
+    found = pid ;
   }
-  fd_close(fd) ;
   return found ;
 }

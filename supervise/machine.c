@@ -470,6 +470,12 @@ static void main_died (int wstat)
   tain_wallclock_read(&S.st.stamp) ;
   /* a result supervise already decided (timeout, start-post failure) stands */
   if (S.result == NCI_RESULT_NONE) S.result = S.stop_requested ? NCI_RESULT_SUCCESS : classify(wstat) ;
+  if (S.state == NCI_STATE_STOPPING && S.pol.killmode == KILL_MIXED && service_left())
+  {
+    /* KillMode=mixed: the main process got the stop signal, the rest SIGKILL */
+    kill_service(SIGKILL, 1) ;
+    S.dying = 1 ;
+  }
   if (S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP)
   {
     /* Died on its own: what it left behind goes as under systemd before the
