@@ -48,6 +48,7 @@ extern int ctl_unit_oneshot (char const *name) ;
 extern int ctl_unit_read (char const *name, ctl_unit *u) ;
 extern char const *ctl_unit_state (ctl_unit const *u) ;
 extern int ctl_unit_active (ctl_unit const *u) ;
+extern int ctl_unit_ready (ctl_unit const *u) ;
 extern int ctl_unit_up (ctl_unit const *u, int ready) ;
 extern int ctl_unit_failed (ctl_unit const *u) ;
 extern void ctl_unit_last_exit (ctl_unit const *u, char *buf) ;

@@ -88,7 +88,7 @@ static void row_fill (row *w, ctl_unit const *u, tain const *now, uint64_t now_m
   {
     duration_fmt(w->buf[COL_UPFOR], up_secs(u, now, now_ms)) ;
     w->cell[COL_UPFOR] = w->buf[COL_UPFOR] ;
-    w->cell[COL_READY] = u->st.ready ? "yes" : "no" ;
+    w->cell[COL_READY] = ctl_unit_ready(u) ? "yes" : "no" ;
   }
   if (u->has_state && !u->oneshot)
   {

@@ -110,6 +110,12 @@ int ctl_unit_active (ctl_unit const *u)
   }
 }
 
+/* A oneshot is ready once it is up: its run is over, whatever nci-state's ready says. */
+int ctl_unit_ready (ctl_unit const *u)
+{
+  return u->oneshot ? u->st.state == NCI_STATE_UP : u->st.ready ;
+}
+
 /* Up for check and wait: a longrun up (or starting, unless ready is asked for),
    a oneshot up, or down after a successful run (remain-after-exit no). */
 int ctl_unit_up (ctl_unit const *u, int ready)
@@ -117,7 +123,7 @@ int ctl_unit_up (ctl_unit const *u, int ready)
   if (!state_current(u)) return 0 ;
   switch (u->st.state)
   {
-    case NCI_STATE_UP : return !ready || u->st.ready ;
+    case NCI_STATE_UP : return !ready || ctl_unit_ready(u) ;
     case NCI_STATE_STARTING : return !ready && !u->oneshot ;
     case NCI_STATE_DOWN : return u->oneshot && u->st.result == NCI_RESULT_SUCCESS ;
     default : return 0 ;
@@ -162,7 +168,7 @@ void ctl_unit_why (ctl_unit const *u, int ready, char *buf)
 {
   size_t len = append(buf, 0, ctl_unit_state(u)) ;
   if (!state_current(u)) return ;
-  if (ready && u->st.state == NCI_STATE_UP && !u->st.ready) append(buf, len, ", not ready") ;
+  if (ready && u->st.state == NCI_STATE_UP && !ctl_unit_ready(u)) append(buf, len, ", not ready") ;
   else if ((u->st.state == NCI_STATE_FAILED || u->st.state == NCI_STATE_DOWN) && u->st.result != NCI_RESULT_NONE)
   {
     len = append(buf, len, " (") ;

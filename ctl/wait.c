@@ -24,7 +24,7 @@ struct listener_s
   int wfd ;
   int met ;
   int listening ;
-  char fifo[CTL_FILE_MAX + 1] ;  /* event/ftrig1:... */
+  char fifo[7 + NCI_FTRIG_NAME_LEN] ;  /* event/ftrig1:@... */
 } ;
 
 static listener L[CTL_UNITS_MAX] ;
@@ -73,16 +73,9 @@ static void listen_unit (unsigned int i)
     if (errno == ENOENT && oneshot) return ;
     die_sys("subscribe to ", dir) ;
   }
-  base = strrchr(path, '/') ;
-  base = base ? base + 1 : path ;
-  if (strlen(base) > CTL_FILE_MAX - 6)
-  {
-    unlink(path) ;
-    errno = ENAMETOOLONG ;
-    die_sys("subscribe to ", dir) ;
-  }
+  base = path + strlen(path) - NCI_FTRIG_NAME_LEN ;
   memcpy(L[i].fifo, "event/", 6) ;
-  memcpy(L[i].fifo + 6, base, strlen(base) + 1) ;
+  memcpy(L[i].fifo + 6, base, NCI_FTRIG_NAME_LEN + 1) ;
   L[i].listening = 1 ;
   x[1 + i].fd = L[i].fd ;
   x[1 + i].events = IOPAUSE_READ ;

@@ -249,7 +249,9 @@ ctl status crash
 assert_eq crash "crash longrun failed - - 0 exited 3 - -" "$(row crash)"
 
 t "oneshots: status, wait when finished, no control yet (exit 3)"
+# nci-init writes "ready no" for a oneshot that is up: up is ready for a oneshot
 oneshot setup up success
+sed -i 's/^ready .*/ready no/' "$S/setup/supervise/nci-state"
 oneshot migrate failed exit-code "exited 2"
 oneshot seed starting none none
 ctl status setup migrate seed
@@ -265,6 +267,8 @@ ctl kill TERM job
 assert_eq "kill rc" 3 "$rc"
 ctl wait -t 5000 setup job
 assert_eq "wait rc" 0 "$rc"
+ctl wait --ready -t 5000 setup job
+assert_eq "wait --ready rc" 0 "$rc"
 ctl wait -t 5000 migrate
 assert_eq "wait failed rc" 1 "$rc"
 assert_eq "wait failed" "nci-ctl: fatal: unable to wait for migrate: failed (exit-code, exited 2)" "$err"
