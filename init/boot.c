@@ -12,6 +12,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include <nci/ftrig.h>
 #include <nci/signal.h>
 #include <nci/unitstate.h>
 #include "init.h"
@@ -39,11 +40,38 @@ static void now_ms (uint64_t *ms)
   *ms = clock_gettime(CLOCK_REALTIME, &ts) == 0 ? (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 : 0 ;
 }
 
+/* A oneshot's events go to its event/ fifodir as a longrun's do (doc/state.md),
+   so nci-ctl wait and s6-svwait can wait for it. */
+static void oneshot_event (unit *u, char const *letters)
+{
+  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
+  char path[sl + nl + 8] ;
+  int fd ;
+  memcpy(path, G.statedir, sl) ; path[sl] = '/' ;
+  memcpy(path + sl + 1, u->name, nl) ;
+  memcpy(path + sl + 1 + nl, "/event", 7) ;
+  fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return ;
+  if (nci_ftrig_notify(fd, letters, strlen(letters)) < 0) strerr_warnwu2sys("notify the listeners of ", path) ;
+  close(fd) ;
+}
+
 static void set_ustate (unit *u, enum nci_unitstate_state_e st)
 {
   u->st.state = st ;
+  /* a oneshot is ready once it has done its work */
+  u->st.ready = st == NCI_STATE_UP || (st == NCI_STATE_DOWN && u->st.result == NCI_RESULT_SUCCESS) ;
   now_ms(&u->st.since_ms) ;
   state_write_unit(u) ;
+  if (u->longrun) return ;
+  switch (st)
+  {
+    case NCI_STATE_STARTING : oneshot_event(u, "u") ; break ;
+    case NCI_STATE_UP : oneshot_event(u, "U") ; break ;
+    case NCI_STATE_DOWN : oneshot_event(u, u->st.result == NCI_RESULT_SUCCESS && u->state == U_DONE ? "UdD" : "dD") ; break ;
+    case NCI_STATE_FAILED : oneshot_event(u, "dDF") ; break ;
+    default : break ;
+  }
 }
 
 /* Tells the nci-supervise of a longrun something (s6-svc's byte). */

@@ -7,6 +7,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 
+#include <nci/ftrig.h>
 #include <nci/unitstate.h>
 #include "init.h"
 
@@ -59,6 +60,12 @@ static void link_unit (unit *u)
     char sv[sl + nl + 12] ;
     memcpy(sv, dst, sl + nl + 1) ; memcpy(sv + sl + nl + 1, "/supervise", 11) ;
     mkdir_or_keep(sv, 0700) ;
+    if (!u->longrun)
+    {
+      /* nci-supervise makes a longrun's; a oneshot's events are init's to send */
+      memcpy(sv + sl + nl + 1, "/event", 7) ;
+      if (!nci_ftrig_mkdir(sv)) strerr_diefu2sys(111, "make the fifodir ", sv) ;
+    }
   }
 }
 
