@@ -284,10 +284,12 @@ void on_oneshot_exit (unit *u, int wstat)
   u->st.has_exit = 1 ;
   u->st.wstat = wstat ;
   slot_release(u) ;
-  if (u->state == U_STOPPING)
+  if (u->stopping)
   {
-    u->state = U_STOPPED ;
-    set_ustate(u, NCI_STATE_DOWN) ;
+    u->stopping = 0 ;
+    u->stopped = 1 ;
+    if (u->state != U_FAILED) u->state = U_STOPPED ;
+    set_ustate(u, u->state == U_FAILED ? NCI_STATE_FAILED : NCI_STATE_DOWN) ;
     return ;
   }
   if (u->state != U_STARTING) return ;
@@ -379,7 +381,13 @@ void on_supervise_exit (unit *u, int wstat)
 {
   tain next, sec ;
   u->pid = 0 ;
-  if (G.shutting) { u->state = U_STOPPED ; return ; }
+  if (G.shutting)
+  {
+    u->stopping = 0 ;
+    u->stopped = 1 ;
+    if (u->state != U_FAILED) u->state = U_STOPPED ;
+    return ;
+  }
   strerr_warnw3x("the nci-supervise of ", u->name, " died: starting another") ;
   /* at most one a second, so a supervise that cannot start is no busy loop */
   tain_from_millisecs(&sec, 1000) ;

@@ -14,8 +14,7 @@ enum ustate_e
   U_UP,        /* oneshot done with RemainAfterExit, longrun ready */
   U_DONE,      /* finished starting and not running: oneshot done, longrun down cleanly */
   U_FAILED,    /* failed, or a dependency failed: never (or no longer) running */
-  U_STOPPING,  /* being stopped at shutdown */
-  U_STOPPED    /* stopped at shutdown */
+  U_STOPPED    /* stopped at shutdown (a failed unit stays U_FAILED) */
 } ;
 
 enum action_e { ACT_NONE, ACT_EXIT } ;
@@ -43,6 +42,8 @@ struct unit_s
   unsigned int kill_ms ;            /* oneshot: timeout-kill */
   pid_t pid ;                       /* oneshot's script, or the longrun's nci-supervise */
   int killed ;                      /* oneshot: the timeout's SIGTERM was sent */
+  int stopping ;                    /* being stopped at shutdown */
+  int stopped ;                     /* stopped at shutdown, or nothing to stop */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */
   int svfds[4] ;                    /* longrun: output pipes kept across nci-supervise restarts */

@@ -56,7 +56,7 @@ static int can_stop (unit const *u)
   for (unsigned int j = 0 ; j < u->nrafter ; j++)
   {
     unit const *v = G.units + u->rafter[j] ;
-    if (busy(v) || v->state == U_STOPPING) return 0 ;
+    if (busy(v) || v->stopping) return 0 ;
   }
   return 1 ;
 }
@@ -71,21 +71,26 @@ void shutdown_step (void)
   for (unsigned int k = G.n ; k-- ;)
   {
     unit *u = G.units + k ;
-    if (u->state == U_STOPPED || (u->state == U_STOPPING)) { left += u->state == U_STOPPING ; continue ; }
-    if (!busy(u)) { if (u->state != U_FAILED) u->state = U_STOPPED ; continue ; }
+    if (u->stopped || u->stopping) { left += u->stopping ; continue ; }
+    if (!busy(u))
+    {
+      u->stopped = 1 ;
+      if (u->state != U_FAILED) u->state = U_STOPPED ;
+      continue ;
+    }
     left++ ;
     if (!can_stop(u)) continue ;
     if (u->longrun)
     {
       /* SIGTERM: nci-supervise stops the service its own way, then exits */
       if (kill(u->pid, SIGTERM) < 0) strerr_warnwu2sys("signal the nci-supervise of ", u->name) ;
-      u->state = U_STOPPING ;
+      u->stopping = 1 ;
       ilog("stopping ", u->name, 0, 0) ;
     }
     else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
     else if (oneshot_spawn(u, "./down"))
     {
-      u->state = U_STOPPING ;
+      u->stopping = 1 ;
       ilog("stopping ", u->name, 0, 0) ;
     }
   }
