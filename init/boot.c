@@ -121,7 +121,7 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
   if (n1 > sizeof u->why - 1) n1 = sizeof u->why - 1 ;
   if (n1 + n2 > sizeof u->why - 1) n2 = sizeof u->why - 1 - n1 ;
   memcpy(u->why, why1, n1) ;
-  memcpy(u->why + n1, why2, n2) ;
+  if (n2) memcpy(u->why + n1, why2, n2) ;
   u->why[n1 + n2] = 0 ;
   if (u->early && u->state == U_WAITING) G.early_left-- ;
   u->state = U_FAILED ;
