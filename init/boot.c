@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -44,12 +45,9 @@ static void now_ms (uint64_t *ms)
    so nci-ctl wait and s6-svwait can wait for it. */
 static void oneshot_event (unit *u, char const *letters)
 {
-  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
-  char path[sl + nl + 8] ;
+  char path[PATH_MAX] ;
   int fd ;
-  memcpy(path, G.statedir, sl) ; path[sl] = '/' ;
-  memcpy(path + sl + 1, u->name, nl) ;
-  memcpy(path + sl + 1 + nl, "/event", 7) ;
+  unit_path(path, u, "/event") ;
   fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (fd < 0) return ;
   if (nci_ftrig_notify(fd, letters, strlen(letters)) < 0) strerr_warnwu2sys("notify the listeners of ", path) ;
@@ -77,12 +75,9 @@ static void set_ustate (unit *u, enum nci_unitstate_state_e st)
 /* Tells the nci-supervise of a longrun something (s6-svc's byte). */
 static void control (unit *u, char c)
 {
-  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
-  char path[sl + nl + 20] ;
+  char path[PATH_MAX] ;
   int fd ;
-  memcpy(path, G.statedir, sl) ; path[sl] = '/' ;
-  memcpy(path + sl + 1, u->name, nl) ;
-  memcpy(path + sl + 1 + nl, "/supervise/control", 19) ;
+  unit_path(path, u, "/supervise/control") ;
   fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) ;
   if (fd < 0) { strerr_warnwu2sys("open ", path) ; return ; }
   if (write(fd, &c, 1) < 1) strerr_warnwu2sys("write to ", path) ;
@@ -182,10 +177,9 @@ static void slot_release (unit *u)
 
 static void child_exec (unit *u, char const *script, int out, int err)
 {
-  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
-  char dir[sl + nl + 2] ;
+  char dir[PATH_MAX] ;
   char const *argv[3] = { script + 2, u->name, 0 } ;
-  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+  unit_path(dir, u, "") ;
   selfpipe_finish() ;
   if (setsid() < 0) strerr_diefu1sys(127, "setsid") ;
   if (dup2(G.nullfd, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) strerr_diefu1sys(127, "set up the oneshot's fds") ;
@@ -335,7 +329,6 @@ void on_oneshot_exit (unit *u, int wstat)
 
 void supervise_start (unit *u)
 {
-  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
   pid_t pid ;
   if (u->svfds[0] < 0)
   {
@@ -348,10 +341,10 @@ void supervise_start (unit *u)
   if (pid < 0) { strerr_warnwu2sys("fork the nci-supervise of ", u->name) ; return ; }
   if (!pid)
   {
-    char dir[sl + nl + 2] ;
+    char dir[PATH_MAX] ;
     char const *argv[8] ;
     unsigned int m = 0 ;
-    memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+    unit_path(dir, u, "") ;
     selfpipe_finish() ;
     /* a session of its own: a Ctrl-C on the terminal is nci-init's to handle */
     if (setsid() < 0) strerr_diefu1sys(111, "setsid") ;
@@ -396,28 +389,20 @@ void on_supervise_exit (unit *u, int wstat)
   else u->deadline = next ;
 }
 
-static int read_code (unit *u, enum nci_unitstate_result_e *r)
+/* What nci-supervise last wrote of a longrun. */
+static int read_supervised (unit *u, nci_unitstate *st)
 {
-  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
-  char dir[sl + nl + 2] ;
-  nci_unitstate st ;
-  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
-  if (!nci_unitstate_read(dir, &st)) { *r = NCI_RESULT_NONE ; return 1 ; }
-  *r = st.result ;
-  if (st.result == NCI_RESULT_TIMEOUT || st.result == NCI_RESULT_START_LIMIT_HIT || !st.has_exit) return 1 ;
-  if (WIFEXITED(st.wstat)) return WEXITSTATUS(st.wstat) ? WEXITSTATUS(st.wstat) : 1 ;
-  return 128 + WTERMSIG(st.wstat) ;
+  char dir[PATH_MAX] ;
+  unit_path(dir, u, "") ;
+  return nci_unitstate_read(dir, st) ;
 }
 
-static int read_state (unit *u, enum nci_unitstate_state_e *s)
+/* The exit code a longrun's failure gives the container (README). */
+static int failure_code (nci_unitstate const *st)
 {
-  size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
-  char dir[sl + nl + 2] ;
-  nci_unitstate st ;
-  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
-  if (!nci_unitstate_read(dir, &st)) return 0 ;
-  *s = st.state ;
-  return 1 ;
+  if (st->result == NCI_RESULT_TIMEOUT || st->result == NCI_RESULT_START_LIMIT_HIT || !st->has_exit) return 1 ;
+  if (WIFEXITED(st->wstat)) return WEXITSTATUS(st->wstat) ? WEXITSTATUS(st->wstat) : 1 ;
+  return 128 + WTERMSIG(st->wstat) ;
 }
 
 void on_report (char const *line, size_t len)
@@ -438,15 +423,18 @@ void on_report (char const *line, size_t len)
         break ;
       case 'F' :
       {
-        enum nci_unitstate_result_e r ;
-        int code = read_code(u, &r) ;
-        if (!G.shutting) unit_failed(u, code, "result ", nci_unitstate_result_name(r) ? nci_unitstate_result_name(r) : "unknown") ;
+        nci_unitstate st ;
+        char const *r ;
+        if (G.shutting) break ;
+        if (!read_supervised(u, &st)) { unit_failed(u, 1, "result unknown", 0) ; break ; }
+        r = nci_unitstate_result_name(st.result) ;
+        unit_failed(u, failure_code(&st), "result ", r ? r : "unknown") ;
         break ;
       }
       case 'D' :
       {
-        enum nci_unitstate_state_e s ;
-        if (G.shutting || !running(u) || !read_state(u, &s) || s != NCI_STATE_DOWN) break ;
+        nci_unitstate st ;
+        if (G.shutting || !running(u) || !read_supervised(u, &st) || st.state != NCI_STATE_DOWN) break ;
         u->state = U_DONE ;
         ilog("unit ", u->name, " is down", 0) ;
         stop_bound(u) ;

@@ -91,6 +91,10 @@ extern void tree_load (void) ;
 extern int unit_find (char const *name, size_t len) ;
 
 /* statedir.c */
+/* STATEDIR/NAME + suffix into buf (PATH_MAX), the longest suffix being
+   "/supervise/nci-state.new": checked against PATH_MAX at start */
+#define UNIT_PATH_SUFFIX_MAX 32
+extern void unit_path (char *buf, unit const *u, char const *suffix) ;
 extern void statedir_prepare (void) ;
 extern void state_write_boot (void) ;
 extern void state_write_unit (unit *u) ;

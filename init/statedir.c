@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -72,6 +73,9 @@ static void link_unit (unit *u)
 void statedir_prepare (void)
 {
   size_t sl = strlen(G.statedir) ;
+  for (unsigned int i = 0 ; i < G.n ; i++)
+    if (sl + strlen(G.units[i].name) + UNIT_PATH_SUFFIX_MAX >= PATH_MAX)
+      strerr_dief4x(100, "the state directory ", G.statedir, " is too long a path for unit ", G.units[i].name) ;
   char own[sl + 11] ;
   if (mkdir(G.statedir, 0755) < 0 && errno != EEXIST) strerr_diefu2sys(111, "create the state directory ", G.statedir) ;
   if (access(G.statedir, W_OK) < 0) strerr_diefu2sys(111, "write to the state directory ", G.statedir) ;
@@ -113,12 +117,20 @@ void state_write_boot (void)
   if (!openwritenclose_suffix(path, buf, n, ".new")) strerr_warnwu2sys("write ", path) ;
 }
 
-void state_write_unit (unit *u)
+void unit_path (char *buf, unit const *u, char const *suffix)
 {
   size_t sl = strlen(G.statedir), nl = strlen(u->name) ;
-  char dir[sl + nl + 2] ;
+  memcpy(buf, G.statedir, sl) ;
+  buf[sl] = '/' ;
+  memcpy(buf + sl + 1, u->name, nl) ;
+  memcpy(buf + sl + 1 + nl, suffix, strlen(suffix) + 1) ;
+}
+
+void state_write_unit (unit *u)
+{
+  char dir[PATH_MAX] ;
   if (u->longrun && u->pid) return ;
-  memcpy(dir, G.statedir, sl) ; dir[sl] = '/' ; memcpy(dir + sl + 1, u->name, nl + 1) ;
+  unit_path(dir, u, "") ;
   if (!u->longrun) memcpy(u->st.readiness, "oneshot", 8) ;
   else if (!u->st.readiness[0]) memcpy(u->st.readiness, "simple", 7) ;
   if (!nci_unitstate_write(dir, &u->st)) strerr_warnwu3sys("write the state of ", u->name, " in supervise/nci-state") ;
