@@ -1,0 +1,100 @@
+# nci's nixpkgs overlay: `nixpkgs.overlays = [ (import ./overlay.nix) ]`.
+#
+# Adds
+#   nci                 the C programs (nci-convert, nci-exec, nci-supervise,
+#                       nci-ctl, nci-init), unit tests run in checkPhase;
+#   lib.makeImage       MODULE -> image (see nixos-module/make-image.nix);
+#   dockerImages.*      the example images (modules in examples/);
+#   tests.nci.*         NixOS VM tests running those images in docker and podman.
+# Everything else (default.nix, flake.nix) is built from this one definition.
+final: prev:
+let
+  nciPackage =
+    {
+      lib,
+      stdenv,
+      pkg-config,
+      skalibs,
+      execline,
+      jansson,
+      check,
+    }:
+    stdenv.mkDerivation {
+      pname = "nci";
+      version = "0-unstable";
+
+      # The C sources only: editing Nix files, docs or examples does not rebuild
+      # the programs. Build directories of a developer's checkout stay out too.
+      src = lib.cleanSourceWith {
+        src = ./.;
+        filter =
+          path: type:
+          let
+            relative = lib.removePrefix (toString ./. + "/") (toString path);
+            top = lib.head (lib.splitString "/" relative);
+          in
+          lib.cleanSourceFilter path type
+          && !(lib.hasPrefix "build" top)
+          && !(lib.hasSuffix ".nix" relative)
+          && !(lib.elem top [
+            "doc"
+            "examples"
+            "bench"
+            "flake.lock"
+          ]);
+      };
+
+      nativeBuildInputs = [ pkg-config ];
+      buildInputs = [
+        skalibs
+        jansson
+      ];
+      checkInputs = [ check ];
+
+      # The generated scripts name execline's programs and nci's own by absolute
+      # path (EXECLINE_BINDIR, NCI_BINDIR = PREFIX/bin), so both are store paths.
+      # The targets used (all, unit, install) never run `make deps`, which
+      # installs Debian packages. -Wno-error: the project's CI keeps warnings
+      # fatal with its own compilers; a newer compiler in nixpkgs must not break
+      # users' builds over a new warning.
+      makeFlags = [
+        "EXECLINE_BINDIR=${lib.getBin execline}/bin"
+        "PREFIX=${placeholder "out"}"
+        "CC=${stdenv.cc.targetPrefix}cc"
+        "AR=${stdenv.cc.targetPrefix}ar"
+        "CFLAGS=-Wno-error"
+        "LDFLAGS=-L${lib.getLib skalibs}/lib"
+      ];
+      buildFlags = [ "all" ];
+      enableParallelBuilding = true;
+
+      doCheck = true;
+      checkTarget = "unit";
+
+      meta = {
+        description = "Init for containers built from NixOS modules: systemd.services compiled to a service tree and supervised";
+        mainProgram = "nci-init";
+        platforms = lib.platforms.linux;
+      };
+    };
+
+  makeImage = import ./nixos-module/make-image.nix { pkgs = final; };
+in
+{
+  nci = final.callPackage nciPackage { };
+
+  lib = prev.lib.extend (_: _: { inherit makeImage; });
+
+  dockerImages = {
+    example = makeImage ./examples/example.nix;
+    example-systemd = makeImage ./examples/example-systemd.nix;
+    nginx = makeImage ./examples/nginx.nix;
+  };
+
+  tests = (prev.tests or { }) // {
+    nci = import ./tests/nix/vm.nix {
+      pkgs = final;
+      inherit (final) dockerImages;
+    };
+  };
+}
