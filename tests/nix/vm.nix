@@ -39,6 +39,7 @@ let
     pkgs.testers.runNixOSTest {
       name = "nci-${name}";
       nodes.machine = {
+        environment.systemPackages = [ pkgs.curl ];
         virtualisation.docker.enable = true;
         virtualisation.podman.enable = true;
         virtualisation.memorySize = 1024;
