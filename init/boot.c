@@ -107,6 +107,14 @@ static void stop_bound (unit *gone)
   }
 }
 
+/* The longruns wait for the early oneshots: each counts once, however it ends. */
+static void early_settle (unit *u)
+{
+  if (!u->early || u->early_settled) return ;
+  u->early_settled = 1 ;
+  G.early_left-- ;
+}
+
 void unit_failed (unit *u, int code, char const *why1, char const *why2)
 {
   unsigned int ui = (unsigned int)(u - G.units) ;
@@ -118,7 +126,7 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
   memcpy(u->why, why1, n1) ;
   if (n2) memcpy(u->why + n1, why2, n2) ;
   u->why[n1 + n2] = 0 ;
-  if (u->early && u->state == U_WAITING) G.early_left-- ;
+  early_settle(u) ;
   u->state = U_FAILED ;
   u->exitcode = code ;
   ilog("unit ", u->name, " failed: ", u->why) ;
@@ -225,6 +233,15 @@ int oneshot_spawn (unit *u, char const *script)
   return 1 ;
 }
 
+void oneshot_deadline (unit *u, unsigned int ms)
+{
+  tain t ;
+  u->killed = 0 ;
+  if (!ms) { u->deadline = tain_zero ; return ; }
+  tain_from_millisecs(&t, (int)ms) ;
+  tain_add_g(&u->deadline, &t) ;
+}
+
 static void oneshot_start (unit *u)
 {
   if (!oneshot_spawn(u, "./up")) return ;
@@ -232,13 +249,7 @@ static void oneshot_start (unit *u)
   u->st.pid = u->pid ;
   u->st.result = NCI_RESULT_NONE ;
   set_ustate(u, NCI_STATE_STARTING) ;
-  if (u->timeout_ms)
-  {
-    tain t ;
-    tain_from_millisecs(&t, (int)u->timeout_ms) ;
-    tain_add_g(&u->deadline, &t) ;
-  }
-  else u->deadline = tain_zero ;
+  oneshot_deadline(u, u->timeout_ms) ;
   ilog("starting ", u->name, 0, 0) ;
 }
 
@@ -286,8 +297,9 @@ void on_oneshot_exit (unit *u, int wstat)
     set_ustate(u, u->state == U_FAILED ? NCI_STATE_FAILED : NCI_STATE_DOWN) ;
     return ;
   }
+  if (u->post_down) { u->post_down = 0 ; return ; }
+  early_settle(u) ;
   if (u->state != U_STARTING) return ;
-  if (u->early) G.early_left-- ;
   if (G.shutting)
   {
     u->state = U_STOPPED ;
@@ -300,6 +312,12 @@ void on_oneshot_exit (unit *u, int wstat)
     u->st.result = NCI_RESULT_SUCCESS ;
     set_ustate(u, u->remain ? NCI_STATE_UP : NCI_STATE_DOWN) ;
     ilog("unit ", u->name, " finished", 0) ;
+    /* as systemd: a oneshot that does not remain is stopped at once, ExecStop= included */
+    if (!u->remain && u->has_down && oneshot_spawn(u, "./down"))
+    {
+      u->post_down = 1 ;
+      oneshot_deadline(u, u->kill_ms) ;
+    }
     if (u->success_action == ACT_EXIT) { set_exit(0) ; shutdown_begin(0) ; }
     return ;
   }

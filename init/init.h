@@ -35,6 +35,8 @@ struct unit_s
   char const *missing ;             /* a requirement that is not in the tree, or 0 */
   enum ustate_e state ;
   int early ;                       /* a oneshot ordered after no longrun */
+  int early_settled ;               /* ... and it is done, one way or another */
+  int post_down ;                   /* oneshot without RemainAfterExit: its ExecStop runs */
   int remain ;
   int has_down ;
   enum action_e failure_action, success_action ;
@@ -108,6 +110,7 @@ extern void on_report (char const *line, size_t len) ;
 extern void on_supervise_exit (unit *u, int wstat) ;
 extern void supervise_start (unit *u) ;
 extern int oneshot_spawn (unit *u, char const *script) ;
+extern void oneshot_deadline (unit *u, unsigned int ms) ;
 extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
 

@@ -91,6 +91,7 @@ void shutdown_step (void)
     else if (oneshot_spawn(u, "./down"))
     {
       u->stopping = 1 ;
+      oneshot_deadline(u, u->kill_ms) ;
       ilog("stopping ", u->name, 0, 0) ;
     }
   }

@@ -479,10 +479,19 @@ static void main_died (int wstat)
   if (S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP)
   {
     /* Died on its own: what it left behind goes as under systemd before the
-       unit is down: down-signal for control-group, SIGKILL for mixed. */
+       unit is down: down-signal for control-group, SIGKILL for mixed. A
+       service that had started runs its stop script first, as systemd runs
+       ExecStop= (without $MAINPID) for a service that ended by itself. */
+    int was_up = S.state == NCI_STATE_UP ;
     log_exit(wstat) ;
     if (S.ctlpid) kill_ctl(SIGTERM) ;
     set_state(NCI_STATE_STOPPING) ;
+    if (was_up && S.pol.has_stop && !S.ctlpid && spawn_ctl(CTL_STOP, "stop") > 0)
+    {
+      set_deadline_ms(S.pol.timeout_kill_ms) ;
+      sv_announce(0) ;
+      return ;
+    }
     if (S.pol.killmode == KILL_CONTROL_GROUP && service_left()) kill_service(S.pol.down_signal, 1) ;
     else if (S.pol.killmode == KILL_MIXED && service_left()) { kill_service(SIGKILL, 1) ; S.dying = 1 ; }
     set_deadline_ms(S.pol.timeout_kill_ms) ;
