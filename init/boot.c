@@ -160,27 +160,55 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
   state_write_boot() ;
 }
 
-static int slot_get (void)
+/* A oneshot's output slot outlives the oneshot while something it started
+   still writes to its pipes (nci-init keeps no write end: the end of every
+   writer is EOF); such a lingering slot is given up only when a new oneshot
+   needs it. */
+static void slot_free (int i)
 {
-  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] < 0) return i ;
-  return -1 ;
-}
-
-static void slot_release (unit *u)
-{
-  int i = u->slot ;
-  if (i < 0) return ;
   for (unsigned int k = 0 ; k < 2 ; k++)
   {
     nci_outstream *s = &G.slots[i][k] ;
     s->flush = 1 ;
     nci_outstream_drain(s) ;
     fd_close(s->rfd) ;
-    fd_close(s->wfd) ;
     if (s->outfd != (int)k + 1) fd_close(s->outfd) ;
   }
   G.slot_unit[i] = -1 ;
+  G.slot_linger[i] = 0 ;
+}
+
+static int slot_get (void)
+{
+  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] < 0) return i ;
+  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_linger[i]) { slot_free(i) ; return i ; }
+  return -1 ;
+}
+
+/* The oneshot is gone: its slot is freed once its pipes have no writer left. */
+static void slot_release (unit *u)
+{
+  int i = u->slot ;
+  if (i < 0) return ;
   u->slot = -1 ;
+  G.slot_linger[i] = 1 ;
+  slot_check(i) ;
+}
+
+void slot_check (int i)
+{
+  if (!G.slot_linger[i]) return ;
+  for (unsigned int k = 0 ; k < 2 ; k++)
+  {
+    nci_outstream const *s = &G.slots[i][k] ;
+    if (!s->eof || nci_outstream_wants_write(s)) return ;
+  }
+  slot_free(i) ;
+}
+
+void slots_drain (void)
+{
+  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] >= 0) slot_free(i) ;
 }
 
 static void child_exec (unit *u, char const *script, int out, int err)
@@ -221,11 +249,13 @@ int oneshot_spawn (unit *u, char const *script)
   if (pid < 0)
   {
     strerr_warnwu2sys("fork for ", u->name) ;
-    G.slot_unit[i] = (int)(u - G.units) ; u->slot = i ;
-    slot_release(u) ;
+    for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i][k].wfd) ; G.slots[i][k].wfd = -1 ; }
+    G.slot_unit[i] = (int)(u - G.units) ;
+    slot_free(i) ;
     return 0 ;
   }
   if (!pid) child_exec(u, script, G.slots[i][0].wfd, G.slots[i][1].wfd) ;
+  for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i][k].wfd) ; G.slots[i][k].wfd = -1 ; }
   G.slot_unit[i] = (int)(u - G.units) ;
   u->slot = i ;
   u->pid = pid ;

@@ -83,6 +83,7 @@ struct init_s
   int signal_stop ;                 /* the shutdown came from a signal */
   nci_outstream slots[ONESHOT_SLOTS][2] ;
   int slot_unit[ONESHOT_SLOTS] ;
+  int slot_linger[ONESHOT_SLOTS] ;  /* its oneshot is gone, something it started may still write */
   char prefixes[ONESHOT_SLOTS][130] ;
 } ;
 
@@ -111,6 +112,8 @@ extern void on_supervise_exit (unit *u, int wstat) ;
 extern void supervise_start (unit *u) ;
 extern int oneshot_spawn (unit *u, char const *script) ;
 extern void oneshot_deadline (unit *u, unsigned int ms) ;
+extern void slot_check (int i) ;
+extern void slots_drain (void) ;
 extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
 

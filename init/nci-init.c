@@ -149,6 +149,7 @@ static void loop (void)
       if (!x[j].revents || G.slot_unit[i] < 0) continue ;
       if (k < 2) { if (!nci_outstream_read(&G.slots[i][k])) strerr_warnwu1sys("read a oneshot's output") ; }
       else nci_outstream_write(&G.slots[i][k - 2]) ;
+      slot_check(i) ;
     }
     schedule() ;
   }
@@ -272,6 +273,7 @@ int main (int argc, char const *const *argv)
     fmt[uint_fmt(fmt, (unsigned int)G.exitcode)] = 0 ;
     ilog("exiting with code ", fmt, 0, 0) ;
   }
+  slots_drain() ;
   state_write_boot() ;
   if (G.vm) vm_poweroff() ;
   return G.exitcode ;

@@ -49,14 +49,14 @@ int nci_outstream_init (nci_outstream *s, int outfd, int rfd, int wfd, char cons
   s->prefix = prefix ;
   s->prefixlen = prefixlen ;
   s->len = 0 ;
-  s->flush = s->partial_ok = s->broken = 0 ;
+  s->flush = s->partial_ok = s->broken = s->eof = 0 ;
   s->dropped = 0 ;
   return 1 ;
 }
 
 int nci_outstream_wants_read (nci_outstream const *s)
 {
-  return s->len < line_max(s) ;
+  return !s->eof && s->len < line_max(s) ;
 }
 
 /* Whether buf starts with something to write: a whole line, a line too long
@@ -76,6 +76,13 @@ int nci_outstream_read (nci_outstream *s)
     if (errno != EAGAIN) return 0 ;
     /* the pipe is empty: the writer's last partial line may go out */
     if (s->flush) { s->flush = 0 ; s->partial_ok = s->len > 0 ; }
+    return 1 ;
+  }
+  if (!r)
+  {
+    /* no writer left: the last partial line goes out */
+    s->eof = 1 ;
+    s->partial_ok = s->len > 0 ;
     return 1 ;
   }
   s->len += (size_t)r ;
@@ -163,7 +170,7 @@ void nci_outstream_drain (nci_outstream *s)
   {
     ssize_t r ;
     while (nci_outstream_wants_write(s)) nci_outstream_write(s) ;
-    r = read(s->rfd, s->buf + s->len, line_max(s) - s->len) ;
+    r = s->eof ? 0 : read(s->rfd, s->buf + s->len, line_max(s) - s->len) ;
     if (r > 0) { s->len += (size_t)r ; continue ; }
     if (!s->len) break ;
     s->partial_ok = 1 ;

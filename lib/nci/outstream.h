@@ -24,6 +24,7 @@ struct nci_outstream_s
   int flush ;           /* the writer is gone: its partial line goes once the pipe is empty */
   int partial_ok ;
   int broken ;          /* outfd failed: output is counted, not written */
+  int eof ;             /* every writer is gone (when the caller holds no write end) */
   size_t len ;
   uint64_t dropped ;
   char buf[NCI_OUTSTREAM_CHUNK] ;
