@@ -247,8 +247,10 @@ int main (int argc, char const *const *argv)
   G.tree = argv[i++] ;
   if (i < argc)
   {
-    if (strcmp(argv[i], "--") || i + 1 >= argc) dieusage() ;
-    G.cmd = argv + i + 1 ;
+    /* "TREE --" alone is service mode: an image's ENTRYPOINT ends with "--"
+       so that its Cmd, when there is one, becomes the command */
+    if (strcmp(argv[i], "--")) dieusage() ;
+    if (i + 1 < argc) G.cmd = argv + i + 1 ;
   }
   {
     static char abs_state[PATH_MAX], abs_tree[PATH_MAX] ;
