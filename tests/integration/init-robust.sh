@@ -1,0 +1,262 @@
+#!/bin/bash
+# nci-init as PID 1 of a PID namespace: a read-only root, bad input (every run bounded),
+# a state dir left by an earlier run, and an nci-supervise that dies.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/init/lib.sh"
+
+S=$TMP/stamps
+
+# ---------------------------------------------------------------- read-only root
+
+t "read-only root: the boot works with only the state dir (a tmpfs) writable"
+mktree ro \
+  "$(unit prep Type=oneshot RemainAfterExit=true "ExecStart=$SVC out prepared")" \
+  "$(unit ready Type=notify after=prep "ExecStart=$SVC sleep 50 notify READY=1 pause")" \
+  "$(unit plain after=prep "ExecStart=$SVC out plain-up pause")"
+SD=$TMP/ro.state; mkdir -p "$SD"
+cat > "$TMP/ro-check.sh" <<EOF
+#!/bin/sh
+# the command, run once the boot is complete: the units as nci-ctl sees them, what is writable
+"$CTL" -s "$SD" check --ready; rc=\$?
+echo "check \$rc"
+touch "$TREE/probe" 2> /dev/null && echo "the tree is writable"
+touch "$TMP/probe" 2> /dev/null && echo "the root is writable"
+exit \$rc
+EOF
+chmod 755 "$TMP/ro-check.sh"
+# In a mount namespace of its own: / read-only (and $TMP, should it be another mount), a tmpfs
+# on the state dir; then nci-init as PID 1 of a PID namespace, the command reporting.
+spawn ro unshare --mount --propagation private /bin/sh -c '
+  set -e
+  mount -o remount,bind,ro /
+  mount --bind "$1" "$1"
+  mount -o remount,bind,ro "$1"
+  mount -t tmpfs -o mode=0755 tmpfs "$2"
+  exec unshare --pid --fork --mount-proc --kill-child "$3" --state-dir "$2" "$4" -- "$5"' \
+  sh "$TMP" "$SD" "$INIT" "$TREE" "$TMP/ro-check.sh"
+reap_init 15
+assert_eq "exit code: the check's" 0 "$rc"
+assert_match "check" '^check 0$' "$(grep -v ': ' "$OUT")"
+assert_eq "nothing but the state dir writable" "" "$(grep writable "$OUT")"
+assert_match "services ran" 'plain: plain-up' "$(cat "$OUT")"
+assert_eq "no failure to write anything" "" "$(grep -i 'unable\|warning\|fatal' "$ERR")"
+assert_match "boot complete" 'boot complete: 3 units' "$(cat "$ERR")"
+[ -e "$TMP/probe" ] && fail "something wrote $TMP/probe"
+
+# ---------------------------------------------------------------- bad input
+
+t "bad input: a missing TREE: exit 1, the message names it"
+boot missing "$TMP/no-such-tree"
+reap_init 20
+assert_eq "exit code" 1 "$rc"
+assert_eq "message" "nci-init: fatal: unable to find the tree $TMP/no-such-tree: No such file or directory" "$(cat "$ERR")"
+
+t "bad input: not a tree (no index): exit 1"
+mkdir -p "$TMP/notatree"
+boot notatree "$TMP/notatree"
+reap_init 20
+assert_eq "exit code" 1 "$rc"
+assert_match "message" "^nci-init: fatal: unable to read $TMP/notatree/index \\(not an nci tree\\?\\)" "$(cat "$ERR")"
+
+t "bad input: a malformed index: exit 1, the message names the file"
+for idx in "web" "web daemon" "web longrun
+web longrun" "web longrun"; do
+  rm -rf "$TMP/badtree"; mkdir -p "$TMP/badtree/units"
+  printf '%s\n' "$idx" > "$TMP/badtree/index"
+  boot badindex "$TMP/badtree"
+  reap_init 20
+  assert_eq "exit code for [$idx]" 1 "$rc"
+  assert_match "message for [$idx]" "^nci-init: fatal: .*($TMP/badtree/index|unit web)" "$(cat "$ERR")"
+  [ "$(wc -l < "$ERR")" = 1 ] || fail "more than one line for [$idx]: $(cat "$ERR")"
+done
+
+t "bad input: a malformed policy file: exit 1, the message names the unit"
+mktree badpolicy "$(unit web TimeoutStartSec=1s "ExecStart=$SVC pause")"
+chmod -R u+w "$TREE"
+echo "soon" > "$TREE/units/web/timeout-start"
+boot badpolicy "$TREE"
+reap_init 20
+assert_eq "exit code" 1 "$rc"
+assert_match "message" '^nci-init: fatal: invalid timeout-start of unit web in ' "$(cat "$ERR")"
+
+t "bad input: an unwritable state dir: exit 111 with the reason (read-only mounts)"
+mktree ok "$(unit web "ExecStart=$SVC pause")"
+mkdir -p "$TMP/rodir/existing"
+spawn unwritable unshare --mount --propagation private /bin/sh -c '
+  set -e
+  mount --bind "$1" "$1"
+  mount -o remount,bind,ro "$1"
+  rc=0; unshare --pid --fork --mount-proc --kill-child "$2" --state-dir "$1/new" "$3" || rc=$?
+  echo "new $rc"
+  rc=0; unshare --pid --fork --mount-proc --kill-child "$2" --state-dir "$1/existing" "$3" || rc=$?
+  echo "existing $rc"' sh "$TMP/rodir" "$INIT" "$TREE"
+reap_init 20
+assert_eq "exit codes" "new 111
+existing 111" "$(cat "$OUT")"
+assert_eq "messages" "nci-init: fatal: unable to create the state directory $TMP/rodir/new: Read-only file system
+nci-init: fatal: unable to write to the state directory $TMP/rodir/existing: Read-only file system" "$(cat "$ERR")"
+boot notdir --state-dir /dev/null/state "$TREE"
+reap_init 20
+assert_eq "under a file: exit code" 111 "$rc"
+assert_match "under a file: message" '^nci-init: fatal: unable to create the state directory /dev/null/state: Not a directory$' "$(cat "$ERR")"
+
+t "bad input: a longrun whose program is missing: nci-exec's 127, the unit named, the container fails"
+mktree noprog \
+  "$(unit fine "ExecStart=$SVC pause")" \
+  "$(unit ghost after=fine "ExecStart=$TMP/no-such-program --flag")"
+boot noprog "$TREE"
+reap_init 20
+assert_eq "exit code" 127 "$rc"
+assert_match "nci-exec's message, prefixed with the unit" "^ghost: nci-exec: .*$TMP/no-such-program" "$(cat "$ERR")"
+assert_match "init names the unit" 'nci-init: info: unit ghost failed: ' "$(cat "$ERR")"
+assert_eq "ghost's state" "failed exited 127" "$(nci_state ghost state) $(nci_state ghost last-exit)"
+
+t "bad input: a oneshot whose program is missing: 127; with --on-failure continue the rest runs"
+mktree noprog1 \
+  "$(unit ghost Type=oneshot "ExecStart=$TMP/no-such-program")" \
+  "$(unit fine after=ghost wants=ghost "ExecStart=$SVC pause")"
+boot noprog1 "$TREE"
+reap_init 20
+assert_eq "exit code" 127 "$rc"
+assert_match "message" "^ghost: nci-exec: .*$TMP/no-such-program" "$(cat "$ERR")"
+assert_match "init state" '^failed ghost: exited 127$' "$(cat "$SD/.nci-init/state")"
+boot noprog2 --on-failure continue "$TREE"
+wait_booted 20
+assert_eq "fine is up" up "$(nci_state fine state)"
+stop_init TERM 20
+assert_eq "exit code after the stop" 0 "$rc"
+
+t "bad input: a User= that does not exist: the unit fails with a message naming the user, the container fails"
+mktree nouser \
+  "$(unit fine "ExecStart=$SVC pause")" \
+  "$(unit alien User=no-such-user-nci "ExecStart=$SVC pause")"
+boot nouser "$TREE"
+reap_init 20
+assert_eq "exit code (nci-exec's 1)" 1 "$rc"
+assert_match "message" '^alien: nci-exec: fatal: unknown user: no-such-user-nci$' "$(cat "$ERR")"
+assert_match "init names the unit" 'nci-init: info: unit alien failed: ' "$(cat "$ERR")"
+mktree nouser1 "$(unit alien Type=oneshot User=no-such-user-nci "ExecStart=$SVC")"
+boot nouser1 "$TREE"
+reap_init 20
+assert_eq "a oneshot: exit code" 1 "$rc"
+assert_match "a oneshot: message" '^alien: nci-exec: fatal: unknown user: no-such-user-nci$' "$(cat "$ERR")"
+
+t "bad input: usage errors exit 100"
+for args in "" "--grace" "--grace x $TMP" "--on-failure maybe $TMP" "--bogus $TMP" "$TMP extra"; do
+  # shellcheck disable=SC2086
+  boot usage $args
+  reap_init 20
+  assert_eq "exit code for [$args]" 100 "$rc"
+  assert_match "message for [$args]" '^nci-init: usage: ' "$(cat "$ERR")"
+done
+
+t "TREE -- with no command is service mode"
+mktree svcmode "$(unit svc Type=notify "ExecStart=$SVC notify READY=1 pause")"
+boot svcmode "$TREE" --
+wait_booted
+stop_init
+assert_eq "exit code" 0 "$rc"
+
+# ---------------------------------------------------------------- state dir of an earlier run
+
+t "restart: a state dir left by an earlier run (even one killed with SIGKILL) is taken over"
+rm -f "$S"
+mktree again \
+  "$(unit once Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S once")" \
+  "$(unit svc Type=notify after=once "ExecStart=$SVC stamp $S svc notify READY=1 pause")"
+boot again "$TREE"
+wait_booted
+stop_init
+assert_eq "first run: exit code" 0 "$rc"
+boot again "$TREE"
+wait_for 5 stamps_are "$S" svc 2 || fail "svc not started by the second run"
+wait_booted
+assert_eq "second run: svc up" "up yes" "$(nci_state svc state) $(nci_state svc ready)"
+stop_init KILL
+# (unshare 2.38 reports its child's death by a signal as 1: "sigprocmask unblock failed")
+[ "$rc" != 0 ] || fail "second run: killed, yet exit code 0"
+boot again "$TREE"
+# the killed run left "state up" behind: first see this run start svc
+wait_for 5 stamps_are "$S" svc 3 || fail "svc not started by the third run"
+wait_booted
+assert_eq "third run: svc up" "up yes" "$(nci_state svc state) $(nci_state svc ready)"
+stop_init
+assert_eq "third run: exit code" 0 "$rc"
+
+# ---------------------------------------------------------------- nci-supervise dies
+
+t "nci-supervise killed with SIGKILL: another within a second, the service not started twice"
+rm -f "$S"
+mktree svdie \
+  "$(unit svc Restart=always "ExecStart=$SVC stamp $S svc out before wait-file $TMP/talk 20000 out after pause")" \
+  "$(unit other "ExecStart=$SVC pause")"
+boot svdie "$TREE"
+wait_booted
+wait_for 5 has_stamp "$S" svc || fail "svc did not start"
+sv=""
+for p in $(descendants_named nci-supervise); do
+  tr '\0' ' ' < "/proc/$p/cmdline" | grep -q "/svc $" && sv=$p
+done
+svcpid=$(for p in $(descendants_named testsvc); do tr '\0' ' ' < "/proc/$p/cmdline" | grep -q "stamp $S svc" && echo "$p"; done)
+inner=$(nci_state svc pid)
+if [ -z "$sv" ] || [ -z "$svcpid" ]; then fail "supervise [$sv] or service [$svcpid] not found"; fi
+kill -KILL "$sv"
+t0=$(now_ms)
+new_supervise() {
+  local p
+  for p in $(descendants_named nci-supervise); do
+    [ "$p" != "$sv" ] && tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q "/svc $" && return 0
+  done
+  return 1
+}
+wait_for 5 new_supervise || fail "no new nci-supervise for svc"
+took=$(( $(now_ms) - t0 ))
+echo "#   nci-supervise of svc started again after $took ms"
+[ "$took" -le 1300 ] || fail "the new nci-supervise came after $took ms"
+assert_eq "died logged" 1 "$(grep -c 'the nci-supervise of svc died: starting another' "$ERR")"
+# it took the running service over: same process, one copy, started once
+wait_for 5 unit_is svc up || fail "svc: $(nci_state svc state)"
+alive "$svcpid" || fail "the service was stopped"
+assert_eq "same main pid" "$inner" "$(nci_state svc pid)"
+assert_eq "one copy" 1 "$(for p in $(descendants_named testsvc); do tr '\0' ' ' < "/proc/$p/cmdline" | grep -q "stamp $S svc" && echo "$p"; done | wc -l)"
+assert_eq "started once" 1 "$(count_stamps "$S" svc)"
+# its output still reaches the container's, through the pipes nci-init kept
+touch "$TMP/talk"
+wait_for 5 grep -q '^svc: after$' "$OUT" || fail "the service's line after the takeover is lost: $(cat "$OUT")"
+assert_eq "service output" "svc: before
+svc: after" "$(grep '^svc: ' "$OUT")"
+# and it controls it: a restart through the new nci-supervise
+"$CTL" -s "$SD" restart svc > /dev/null 2>&1 || fail "nci-ctl restart svc"
+wait_for 5 gone "$svcpid" || fail "the old service process is still there"
+wait_for 5 stamps_are "$S" svc 2 || fail "not restarted: $(count_stamps "$S" svc) starts"
+wait_for 5 no_zombies || fail "zombies: $(census)"
+stop_init
+assert_eq "exit code" 0 "$rc"
+
+t "nci-supervise killed while its notify service is not ready yet: the new one gets READY=1, the dependent starts"
+rm -f "$S" "$TMP/notify-go"
+mktree svnotify \
+  "$(unit n Type=notify "ExecStart=$SVC stamp $S n wait-file $TMP/notify-go 20000 stamp $S n.ready notify READY=1 pause")" \
+  "$(unit dep Type=oneshot after=n requires=n "ExecStart=$SVC stamp $S dep")"
+boot svnotify "$TREE"
+wait_for 5 has_stamp "$S" n || fail "n did not start"
+sv=""
+for p in $(descendants_named nci-supervise); do tr '\0' ' ' < "/proc/$p/cmdline" | grep -q "/n $" && sv=$p; done
+[ -n "$sv" ] || fail "no nci-supervise for n"
+kill -KILL "$sv"
+n_supervised() {
+  local p
+  for p in $(descendants_named nci-supervise); do
+    [ "$p" != "$sv" ] && tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q "/n $" && return 0
+  done
+  return 1
+}
+wait_for 5 n_supervised || fail "no new nci-supervise for n"
+assert_eq "still starting" starting "$(nci_state n state)"
+assert_eq "dep waits" "" "$(st "$S" dep)"
+touch "$TMP/notify-go"
+wait_booted
+assert_before "$S" n.ready dep
+assert_eq "n started once" 1 "$(count_stamps "$S" n)"
+stop_init
+assert_eq "exit code" 0 "$rc"
