@@ -59,9 +59,9 @@ $(B)/nci-exec: $(B)/exec/nci-exec.o $(B)/libnci.a
 # nci-supervise runs once per service: linked statically, it carries no dynamic
 # loader's relocated pages, which is most of its memory (make bench). Sanitizer
 # builds cannot be static.
-STATIC = $(if $(SAN),,-static)
+STATIC ?= -static
 $(B)/nci-supervise: $(SUPERVISE_OBJ) $(B)/libnci.a
-	$(CC) $(LDFLAGS_ALL) $(STATIC) -o $@ $^ $(SKARNET)
+	$(CC) $(LDFLAGS_ALL) $(if $(SAN),,$(STATIC)) -o $@ $^ $(SKARNET)
 
 $(B)/nci-ctl: $(CTL_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)

@@ -18,6 +18,7 @@ let
       execline,
       jansson,
       check,
+      glibc,
     }:
     stdenv.mkDerivation {
       pname = "nci";
@@ -45,10 +46,13 @@ let
       };
 
       nativeBuildInputs = [ pkg-config ];
+      # nci-supervise is linked statically (one runs per service: no dynamic
+      # loader's pages in each, see make bench), which with glibc needs its
+      # static archive.
       buildInputs = [
         skalibs
         jansson
-      ];
+      ] ++ lib.optional (stdenv.hostPlatform.isGnu && !stdenv.hostPlatform.isStatic) glibc.static;
       checkInputs = [ check ];
 
       # The generated scripts name execline's programs and nci's own by absolute
