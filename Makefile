@@ -129,7 +129,8 @@ $(B)/bench/%: $(B)/bench/%.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(B)/bench/json-parse $(B)/bench/crasher
+	@$(MAKE) --no-print-directory all $(B)/bench/json-parse $(B)/bench/crasher \
+	  $(B)/bench/started $(B)/bench/stamp $(B)/bench/launch $(B)/bench/orphans
 	@$(MAKE) --no-print-directory $(MUSL_B)/nci-supervise || echo "bench: no musl build of nci-supervise (needs musl-tools and the Debian archive)"
 	@bench/run $(B)
 

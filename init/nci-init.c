@@ -92,8 +92,8 @@ static void handle_reports (void)
 
 static void deadline_min (tain *d)
 {
-  *d = tain_zero ;
-  tain_add_g(d, d) ;
+  /* no timer set: wait for events only */
+  tain_add_g(d, &tain_infinite_relative) ;
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     tain const *t = &G.units[i].deadline ;

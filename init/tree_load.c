@@ -213,7 +213,7 @@ void tree_load (void)
     i = e + 1 ;
   }
   stralloc_free(&index) ;
-  if (!G.n) strerr_dief2x(1, "no units in ", path) ;
+  /* no units is a tree too: an image that only runs a command */
   for (k = 0 ; k < G.n ; k++) G.units[k].name = text.s + (uintptr_t)G.units[k].name ;
   qsort(G.byname, G.n, sizeof *G.byname, &cmp_name) ;
   for (k = 1 ; k < G.n ; k++)
