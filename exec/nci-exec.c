@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/allreadwrite.h>
 #include <skalibs/bytestr.h>
 #include <skalibs/types.h>
 #include <skalibs/sgetopt.h>
@@ -464,6 +465,8 @@ int main (int argc, char const *const *argv)
   creds c ;
   char const *wd ;
   PROG = "nci-exec" ;
+  if (argc == 2 && !strcmp(argv[1], "--help"))
+    return allwrite(1, "usage: " USAGE "\n", sizeof("usage: " USAGE "\n") - 1) < sizeof("usage: " USAGE "\n") - 1 ? 111 : 0 ;
   {
     subgetopt l = SUBGETOPT_ZERO ;
     for (;;)

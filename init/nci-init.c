@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
 #include <skalibs/selfpipe.h>
@@ -228,7 +229,7 @@ int main (int argc, char const *const *argv)
   {
     char const *a = argv[i] ;
     if (!strcmp(a, "--no-prefix")) G.prefix = 0 ;
-    else if (!strcmp(a, "--help")) { strerr_warni1x("usage: " USAGE) ; return 0 ; }
+    else if (!strcmp(a, "--help")) { if (allwrite(1, "usage: " USAGE "\n", sizeof("usage: " USAGE "\n") - 1) < sizeof("usage: " USAGE "\n") - 1) return 111 ; return 0 ; }
     else if (!strcmp(a, "--state-dir") && i + 1 < argc) statedir = argv[++i] ;
     else if (!strcmp(a, "--grace") && i + 1 < argc)
     {

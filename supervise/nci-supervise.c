@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
 #include <skalibs/selfpipe.h>
@@ -209,7 +210,7 @@ int main (int argc, char const *const *argv)
   {
     int opt ;
     if (l.ind < argc && !strcmp(argv[l.ind], "--no-prefix")) { prefix = 0 ; l.ind++ ; continue ; }
-    if (l.ind < argc && !strcmp(argv[l.ind], "--help")) { strerr_warni1x("usage: " USAGE) ; return 0 ; }
+    if (l.ind < argc && !strcmp(argv[l.ind], "--help")) { if (allwrite(1, "usage: " USAGE "\n", sizeof("usage: " USAGE "\n") - 1) < sizeof("usage: " USAGE "\n") - 1) return 111 ; return 0 ; }
     opt = subgetopt_r(argc, argv, "Pn:r:f:", &l) ;
     if (opt == -1) break ;
     switch (opt)
