@@ -9,6 +9,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include <nci/children.h>
 #include "init.h"
 
 /* Shutdown: the command first, then the units in reverse order (a unit stops
@@ -103,23 +104,14 @@ void shutdown_step (void)
 static void signal_rest (int sig)
 {
   static char buf[65536] ;
-  char path[48] = "/proc/self/task/" ;
-  ssize_t r ;
-  size_t i = 0 ;
+  static pid_t v[8192] ;
+  ssize_t n ;
   if (G.pid1) { kill(-1, sig) ; return ; }
-  /* the kernel's list of our children, adopted orphans included */
-  path[16 + pid_fmt(path + 16, getpid())] = 0 ;
-  memcpy(path + strlen(path), "/children", 10) ;
-  r = openreadnclose(path, buf, sizeof buf - 1) ;
-  if (r <= 0) return ;
-  while (i < (size_t)r)
+  n = nci_children(buf, sizeof buf, v, sizeof v / sizeof *v) ;
+  for (ssize_t i = 0 ; i < n ; i++)
   {
-    pid_t pid ;
-    size_t len = pid_scan(buf + i, &pid) ;
-    if (!len) { i++ ; continue ; }
-    i += len ;
-    kill(pid, sig) ;
-    if (sig != SIGKILL) kill(pid, SIGCONT) ;
+    kill(v[i], sig) ;
+    if (sig != SIGKILL) kill(v[i], SIGCONT) ;
   }
 }
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,16 +28,23 @@ static void *xcalloc (size_t n, size_t size)
   return p ;
 }
 
-/* Reads TREE/units/NAME/FILE into sa; 0 when there is no such file. */
-static int unit_slurp (stralloc *sa, char const *name, char const *file)
+/* TREE/units/NAME/FILE into path (PATH_MAX). */
+static void tree_path (char *path, char const *name, char const *file)
 {
   size_t tl = strlen(G.tree), nl = strlen(name), fl = strlen(file) ;
-  char path[tl + nl + fl + 9] ;
+  if (tl + nl + fl + 9 > PATH_MAX) strerr_dief4x(1, "unit ", name, " makes too long a path in ", G.tree) ;
   memcpy(path, G.tree, tl) ;
   memcpy(path + tl, "/units/", 7) ;
   memcpy(path + tl + 7, name, nl) ;
   path[tl + 7 + nl] = '/' ;
   memcpy(path + tl + 8 + nl, file, fl + 1) ;
+}
+
+/* Reads TREE/units/NAME/FILE into sa; 0 when there is no such file. */
+static int unit_slurp (stralloc *sa, char const *name, char const *file)
+{
+  char path[PATH_MAX] ;
+  tree_path(path, name, file) ;
   sa->len = 0 ;
   if (!openslurpclose(sa, path))
   {
@@ -79,13 +87,8 @@ static enum action_e read_action (char const *name, char const *file)
 
 static int exists (char const *name, char const *file)
 {
-  size_t tl = strlen(G.tree), nl = strlen(name), fl = strlen(file) ;
-  char path[tl + nl + fl + 9] ;
-  memcpy(path, G.tree, tl) ;
-  memcpy(path + tl, "/units/", 7) ;
-  memcpy(path + tl + 7, name, nl) ;
-  path[tl + 7 + nl] = '/' ;
-  memcpy(path + tl + 8 + nl, file, fl + 1) ;
+  char path[PATH_MAX] ;
+  tree_path(path, name, file) ;
   if (access(path, F_OK) == 0) return 1 ;
   if (errno != ENOENT) strerr_diefu2sys(111, "access ", path) ;
   return 0 ;

@@ -7,6 +7,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/types.h>
 
+#include <nci/children.h>
 #include "supervise.h"
 
 /* Without cgroups, a service's processes are its session (it starts in one of
@@ -42,24 +43,14 @@ int service_left (void)
 pid_t child_guess (void)
 {
   static char buf[4096] ;
-  char path[48] = "/proc/self/task/" ;
+  pid_t v[64] ;
   pid_t found = 0 ;
-  ssize_t r ;
-  size_t i = 0 ;
-  path[16 + pid_fmt(path + 16, getpid())] = 0 ;
-  memcpy(path + strlen(path), "/children", 10) ;
-  r = openreadnclose(path, buf, sizeof buf - 1) ;
-  if (r <= 0) return 0 ;
-  buf[r] = 0 ;
-  while (i < (size_t)r)
+  ssize_t n = nci_children(buf, sizeof buf, v, 64) ;
+  for (ssize_t i = 0 ; i < n ; i++)
   {
-    pid_t pid ;
-    size_t len = pid_scan(buf + i, &pid) ;
-    if (!len) { i++ ; continue ; }
-    i += len ;
-    if (pid == S.ctlpid) continue ;
+    if (v[i] == S.ctlpid) continue ;
     if (found) return 0 ;
-    found = pid ;
+    found = v[i] ;
   }
   return found ;
 }

@@ -371,8 +371,10 @@ static void set_exit_env (char *code, char *status, char *result)
   else if (S.has_exit)
   {
     char name[NCI_SIGNAL_NAME_MAX] ;
+    char const *bare ;
     nci_signal_name(WTERMSIG(w), name) ;
-    memcpy(status + 12, strncmp(name, "SIG", 3) ? name : name + 3, strlen(strncmp(name, "SIG", 3) ? name : name + 3) + 1) ;
+    bare = strncmp(name, "SIG", 3) ? name : name + 3 ;  /* systemd says "TERM" */
+    memcpy(status + 12, bare, strlen(bare) + 1) ;
   }
   memcpy(result, "SERVICE_RESULT=", 15) ;
   {
