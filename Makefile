@@ -56,12 +56,26 @@ $(B)/nci-exec: $(B)/exec/nci-exec.o $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
 
 # The run-time programs take no jansson: they never allocate once running.
-# nci-supervise runs once per service: linked statically, it carries no dynamic
-# loader's relocated pages, which is most of its memory (make bench). Sanitizer
-# builds cannot be static.
+# nci-supervise runs once per service, so its private pages are what a container
+# pays per service: glibc's static startup alone costs about 60 kB per process,
+# musl's a few (make bench). So by default it is linked statically against musl,
+# with Debian's musl-gcc and a musl build of skalibs (tools/musl-skalibs, from
+# the Debian archive's source, checked against its .dsc). SUPERVISE_LIBC=system
+# links it statically with $(CC) and its skalibs instead: sanitizer and clang
+# builds do, as does the Nix package, which takes nci-supervise from pkgsStatic.
+SUPERVISE_LIBC ?= $(if $(SAN),system,musl)
 STATIC ?= -static
+MUSL_B = $(B)/musl
+SUPERVISE_SRC = $(sort $(wildcard supervise/*.c))
+ifeq ($(SUPERVISE_LIBC),musl)
+$(B)/nci-supervise: $(SUPERVISE_SRC) $(LIB_SRC) $(wildcard supervise/*.h lib/nci/*.h)
+	@tools/musl-skalibs $(MUSL_B)
+	musl-gcc $(filter-out $(SAN),$(CFLAGS_ALL)) -I$(MUSL_B)/inst/include -ffunction-sections -fdata-sections \
+	  -static -Wl,--gc-sections -o $@ $(SUPERVISE_SRC) $(LIB_SRC) $(MUSL_B)/inst/lib/skalibs/libskarnet.a
+else
 $(B)/nci-supervise: $(SUPERVISE_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) $(if $(SAN),,$(STATIC)) -o $@ $^ $(SKARNET)
+endif
 
 $(B)/nci-ctl: $(CTL_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
@@ -95,7 +109,7 @@ sanitize:
 
 # The same sources must build warning-free with clang too.
 clang:
-	@if command -v clang > /dev/null; then $(MAKE) --no-print-directory CC=clang B=build-clang all; \
+	@if command -v clang > /dev/null; then $(MAKE) --no-print-directory CC=clang B=build-clang SUPERVISE_LIBC=system all; \
 	  else echo "clang not installed: clang build skipped"; fi
 
 check: deps
@@ -116,22 +130,13 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo $(B)
 
-# nci-supervise linked statically against musl and a musl build of skalibs, as a
-# static image (Nix's pkgsStatic) carries it: make bench measures its memory too.
-MUSL_B = $(B)/musl
-$(MUSL_B)/nci-supervise: $(sort $(wildcard supervise/*.c supervise/*.h lib/*.c lib/nci/*.h))
-	@tools/musl-skalibs $(MUSL_B)
-	musl-gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2 \
-	  -ffunction-sections -fdata-sections -Ilib -I$(MUSL_B)/inst/include -static -Wl,--gc-sections \
-	  -o $@ $(filter %.c,$^) $(MUSL_B)/inst/lib/skalibs/libskarnet.a
-
 $(B)/bench/%: $(B)/bench/%.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/json-parse $(B)/bench/crasher \
 	  $(B)/bench/started $(B)/bench/stamp $(B)/bench/launch $(B)/bench/orphans
-	@$(MAKE) --no-print-directory $(MUSL_B)/nci-supervise || echo "bench: no musl build of nci-supervise (needs musl-tools and the Debian archive)"
+	@$(MAKE) --no-print-directory B=$(B)/glibc SUPERVISE_LIBC=system $(B)/glibc/nci-supervise
 	@bench/run $(B)
 
 clean:

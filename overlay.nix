@@ -19,6 +19,8 @@ let
       jansson,
       check,
       glibc,
+      # The static (musl) build of nci, whose nci-supervise this one ships.
+      nciStatic ? null,
     }:
     stdenv.mkDerivation {
       pname = "nci";
@@ -48,7 +50,8 @@ let
       nativeBuildInputs = [ pkg-config ];
       # nci-supervise is linked statically (one runs per service: no dynamic
       # loader's pages in each, see make bench), which with glibc needs its
-      # static archive.
+      # static archive; the package then ships pkgsStatic's (musl) instead,
+      # whose private memory per process is half glibc's.
       buildInputs = [
         skalibs
         jansson
@@ -68,6 +71,7 @@ let
         "AR=${stdenv.cc.targetPrefix}ar"
         "CFLAGS=-Wno-error"
         "LDFLAGS=-L${lib.getLib skalibs}/lib"
+        "SUPERVISE_LIBC=system"
       ];
       buildFlags = [ "all" ];
       enableParallelBuilding = true;
@@ -76,6 +80,11 @@ let
       # check's own dependencies; the dynamic build runs them.
       doCheck = !stdenv.hostPlatform.isStatic;
       checkTarget = "unit";
+
+      # nci-init starts NCI_BINDIR/nci-supervise: the musl one goes there.
+      postInstall = lib.optionalString (nciStatic != null) ''
+        install -m 755 ${nciStatic}/bin/nci-supervise $out/bin/nci-supervise
+      '';
 
       meta = {
         description = "Init for containers built from NixOS modules: systemd.services compiled to a service tree and supervised";
@@ -87,7 +96,9 @@ let
   makeImage = import ./nixos-module/make-image.nix { pkgs = final; };
 in
 {
-  nci = final.callPackage nciPackage { };
+  nci = final.callPackage nciPackage {
+    nciStatic = if final.stdenv.hostPlatform.isStatic then null else final.pkgsStatic.nci;
+  };
 
   lib = prev.lib.extend (_: _: { inherit makeImage; });
 

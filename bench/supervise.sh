@@ -79,11 +79,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 s6_pss=$(memory s6 s6-supervise)
 nci_pss=$(memory nci "$b/nci-supervise")
 echo "supervise: PSS per supervisor with $n services: s6-supervise ${s6_pss} kB;" \
-  "nci-supervise (glibc, static) ${nci_pss} kB, ratio $(ratio "$nci_pss" "$s6_pss") (target <= 0.5)"
-if [ -x "$b/musl/nci-supervise" ]; then
-  musl_pss=$(memory musl "$b/musl/nci-supervise")
-  echo "supervise: PSS per supervisor with $n services: nci-supervise (musl, static, as in a static image)" \
-    "${musl_pss} kB, ratio $(ratio "$musl_pss" "$s6_pss") (target <= 0.5)"
+  "nci-supervise (as built: static, musl) ${nci_pss} kB, ratio $(ratio "$nci_pss" "$s6_pss") (target <= 0.5)"
+if [ -x "$b/glibc/nci-supervise" ]; then
+  glibc_pss=$(memory glibc "$b/glibc/nci-supervise")
+  echo "supervise: PSS per supervisor with $n services: nci-supervise (SUPERVISE_LIBC=system, static)" \
+    "${glibc_pss} kB, ratio $(ratio "$glibc_pss" "$s6_pss")"
 fi
 nci_lat=$(latency nci "$b/nci-supervise" "$cycles")
 s6_lat=$(latency s6 s6-supervise 3)
