@@ -52,29 +52,38 @@ $(B)/libnci.a: $(LIB_OBJ)
 $(B)/nci-convert: $(B)/convert/nci-convert.o $(CONVERT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JANSSON) $(SKARNET)
 
-$(B)/nci-exec: $(B)/exec/nci-exec.o $(B)/libnci.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
-
 # The run-time programs take no jansson: they never allocate once running.
-# nci-supervise runs once per service, so its private pages are what a container
-# pays per service: glibc's static startup alone costs about 60 kB per process,
-# musl's a few (make bench). So by default it is linked statically against musl,
-# with Debian's musl-gcc and a musl build of skalibs (tools/musl-skalibs, from
-# the Debian archive's source, checked against its .dsc). SUPERVISE_LIBC=system
-# links it statically with $(CC) and its skalibs instead: sanitizer and clang
-# builds do, as does the Nix package, which takes nci-supervise from pkgsStatic.
-SUPERVISE_LIBC ?= $(if $(SAN),system,musl)
+# nci-supervise and nci-exec run once per service: an nci-supervise's private
+# pages are what a container pays per service, and nci-exec's start is on every
+# service's path. glibc's static startup alone costs about 60 kB per process and
+# glibc's dynamic start (the loader, then its CPU probing) most of an exec's time,
+# musl's static start little of either (make bench). So by default both are
+# linked statically against musl, with Debian's musl-gcc and a musl build of
+# skalibs (tools/musl-skalibs, from the Debian archive's source, checked against
+# its .dsc). SERVICE_LIBC=system links nci-supervise statically and nci-exec
+# dynamically with $(CC) and its skalibs instead: sanitizer and clang builds do,
+# as does the Nix package, which takes both from pkgsStatic.
+SERVICE_LIBC ?= $(if $(SAN),system,musl)
 STATIC ?= -static
 MUSL_B = $(B)/musl
+MUSL_CC = musl-gcc $(filter-out $(SAN),$(CFLAGS_ALL)) -I$(MUSL_B)/inst/include -ffunction-sections \
+  -fdata-sections -static -Wl,--gc-sections
 SUPERVISE_SRC = $(sort $(wildcard supervise/*.c))
-ifeq ($(SUPERVISE_LIBC),musl)
-$(B)/nci-supervise: $(SUPERVISE_SRC) $(LIB_SRC) $(wildcard supervise/*.h lib/nci/*.h)
+ifeq ($(SERVICE_LIBC),musl)
+$(MUSL_B)/inst/lib/skalibs/libskarnet.a:
 	@tools/musl-skalibs $(MUSL_B)
-	musl-gcc $(filter-out $(SAN),$(CFLAGS_ALL)) -I$(MUSL_B)/inst/include -ffunction-sections -fdata-sections \
-	  -static -Wl,--gc-sections -o $@ $(SUPERVISE_SRC) $(LIB_SRC) $(MUSL_B)/inst/lib/skalibs/libskarnet.a
+
+$(B)/nci-supervise: $(SUPERVISE_SRC) $(LIB_SRC) $(wildcard supervise/*.h lib/nci/*.h) $(MUSL_B)/inst/lib/skalibs/libskarnet.a
+	$(MUSL_CC) -o $@ $(filter %.c %.a,$^)
+
+$(B)/nci-exec: exec/nci-exec.c $(LIB_SRC) $(wildcard lib/nci/*.h) $(MUSL_B)/inst/lib/skalibs/libskarnet.a
+	$(MUSL_CC) -o $@ $(filter %.c %.a,$^)
 else
 $(B)/nci-supervise: $(SUPERVISE_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) $(if $(SAN),,$(STATIC)) -o $@ $^ $(SKARNET)
+
+$(B)/nci-exec: $(B)/exec/nci-exec.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
 endif
 
 $(B)/nci-ctl: $(CTL_OBJ) $(B)/libnci.a
@@ -109,7 +118,7 @@ sanitize:
 
 # The same sources must build warning-free with clang too.
 clang:
-	@if command -v clang > /dev/null; then $(MAKE) --no-print-directory CC=clang B=build-clang SUPERVISE_LIBC=system all; \
+	@if command -v clang > /dev/null; then $(MAKE) --no-print-directory CC=clang B=build-clang SERVICE_LIBC=system all; \
 	  else echo "clang not installed: clang build skipped"; fi
 
 check: deps
@@ -136,7 +145,7 @@ $(B)/bench/%: $(B)/bench/%.o
 bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/json-parse $(B)/bench/crasher \
 	  $(B)/bench/started $(B)/bench/stamp $(B)/bench/launch $(B)/bench/orphans
-	@$(MAKE) --no-print-directory B=$(B)/glibc SUPERVISE_LIBC=system $(B)/glibc/nci-supervise
+	@$(MAKE) --no-print-directory B=$(B)/glibc SERVICE_LIBC=system $(B)/glibc/nci-supervise
 	@bench/run $(B)
 
 clean:

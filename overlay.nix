@@ -19,7 +19,7 @@ let
       jansson,
       check,
       glibc,
-      # The static (musl) build of nci, whose nci-supervise this one ships.
+      # The static (musl) build of nci, whose nci-supervise and nci-exec this one ships.
       nciStatic ? null,
     }:
     stdenv.mkDerivation {
@@ -50,8 +50,7 @@ let
       nativeBuildInputs = [ pkg-config ];
       # nci-supervise is linked statically (one runs per service: no dynamic
       # loader's pages in each, see make bench), which with glibc needs its
-      # static archive; the package then ships pkgsStatic's (musl) instead,
-      # whose private memory per process is half glibc's.
+      # static archive (the package then ships pkgsStatic's, see postInstall).
       buildInputs = [
         skalibs
         jansson
@@ -71,7 +70,7 @@ let
         "AR=${stdenv.cc.targetPrefix}ar"
         "CFLAGS=-Wno-error"
         "LDFLAGS=-L${lib.getLib skalibs}/lib"
-        "SUPERVISE_LIBC=system"
+        "SERVICE_LIBC=system"
       ];
       buildFlags = [ "all" ];
       enableParallelBuilding = true;
@@ -81,9 +80,11 @@ let
       doCheck = !stdenv.hostPlatform.isStatic;
       checkTarget = "unit";
 
-      # nci-init starts NCI_BINDIR/nci-supervise: the musl one goes there.
+      # nci-supervise and nci-exec run once per service: the package ships the
+      # static musl ones (half the private memory, a cheaper exec), at the
+      # NCI_BINDIR its scripts and nci-init name.
       postInstall = lib.optionalString (nciStatic != null) ''
-        install -m 755 ${nciStatic}/bin/nci-supervise $out/bin/nci-supervise
+        install -m 755 ${nciStatic}/bin/nci-supervise ${nciStatic}/bin/nci-exec $out/bin/
       '';
 
       meta = {

@@ -82,7 +82,7 @@ echo "supervise: PSS per supervisor with $n services: s6-supervise ${s6_pss} kB;
   "nci-supervise (as built: static, musl) ${nci_pss} kB, ratio $(ratio "$nci_pss" "$s6_pss") (target <= 0.5)"
 if [ -x "$b/glibc/nci-supervise" ]; then
   glibc_pss=$(memory glibc "$b/glibc/nci-supervise")
-  echo "supervise: PSS per supervisor with $n services: nci-supervise (SUPERVISE_LIBC=system, static)" \
+  echo "supervise: PSS per supervisor with $n services: nci-supervise (SERVICE_LIBC=system, static)" \
     "${glibc_pss} kB, ratio $(ratio "$glibc_pss" "$s6_pss")"
 fi
 nci_lat=$(latency nci "$b/nci-supervise" "$cycles")

@@ -90,9 +90,12 @@ static void addenv (stralloc *sa, char const *name, char const *value, size_t le
     dienomem() ;
 }
 
+/* getpwnam's errors as POSIX lists them, and ENOMEM. Any other errno with no
+   entry means "no such user": C libraries leave what they like there (musl,
+   without nscd, EINVAL; glibc ENOENT or ESRCH). */
 static int lookup_failed (void)
 {
-  return errno && errno != ENOENT && errno != ESRCH && errno != EBADF && errno != EPERM ;
+  return errno == EIO || errno == EINTR || errno == EMFILE || errno == ENFILE || errno == ENOMEM ;
 }
 
 /* As systemd: a user is a name or a number, and must have a passwd entry either way. */

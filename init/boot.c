@@ -1,4 +1,3 @@
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +8,6 @@
 #include <unistd.h>
 
 #include <skalibs/djbunix.h>
-#include <skalibs/selfpipe.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
@@ -211,20 +209,6 @@ void slots_drain (void)
   for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] >= 0) slot_free(i) ;
 }
 
-static void child_exec (unit *u, char const *script, int out, int err)
-{
-  char dir[PATH_MAX] ;
-  char const *argv[3] = { script + 2, u->name, 0 } ;
-  unit_path(dir, u, "") ;
-  selfpipe_finish() ;
-  if (setsid() < 0) strerr_diefu1sys(127, "setsid") ;
-  if (dup2(G.nullfd, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) strerr_diefu1sys(127, "set up the oneshot's fds") ;
-  if (syscall(SYS_close_range, 3U, ~0U, 0) < 0) strerr_diefu1sys(127, "close_range") ;
-  if (chdir(dir) < 0) strerr_diefu2sys(127, "chdir to ", dir) ;
-  execv(script, (char *const *)argv) ;
-  strerr_diefu4sys(127, "exec ", dir, "/", script + 2) ;
-}
-
 /* Runs a oneshot's up (or, at shutdown, down) script. Returns 0 when no output
    slot is free: it stays waiting. */
 int oneshot_spawn (unit *u, char const *script)
@@ -245,16 +229,21 @@ int oneshot_spawn (unit *u, char const *script)
     strerr_warnwu2sys("create the output pipes of ", u->name) ;
     return 0 ;
   }
-  pid = fork() ;
+  {
+    char dir[PATH_MAX] ;
+    char const *argv[3] = { script + 2, u->name, 0 } ;
+    int fds[3] = { G.nullfd, G.slots[i][0].wfd, G.slots[i][1].wfd } ;
+    unit_path(dir, u, "") ;
+    pid = spawn_child(script, argv, dir, fds, 3, 127) ;
+  }
   if (pid < 0)
   {
-    strerr_warnwu2sys("fork for ", u->name) ;
+    strerr_warnwu2sys("start a process for ", u->name) ;
     for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i][k].wfd) ; G.slots[i][k].wfd = -1 ; }
     G.slot_unit[i] = (int)(u - G.units) ;
     slot_free(i) ;
     return 0 ;
   }
-  if (!pid) child_exec(u, script, G.slots[i][0].wfd, G.slots[i][1].wfd) ;
   for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i][k].wfd) ; G.slots[i][k].wfd = -1 ; }
   G.slot_unit[i] = (int)(u - G.units) ;
   u->slot = i ;
@@ -385,29 +374,21 @@ void supervise_start (unit *u)
     if (pipecoe(q) < 0) { fd_close(p[0]) ; fd_close(p[1]) ; strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
     u->svfds[0] = p[0] ; u->svfds[1] = p[1] ; u->svfds[2] = q[0] ; u->svfds[3] = q[1] ;
   }
-  pid = fork() ;
-  if (pid < 0) { strerr_warnwu2sys("fork the nci-supervise of ", u->name) ; return ; }
-  if (!pid)
   {
     char dir[PATH_MAX] ;
-    char const *argv[8] ;
+    char const *argv[6] ;
+    int fds[8] = { 0, 1, 2, G.reportw, u->svfds[0], u->svfds[1], u->svfds[2], u->svfds[3] } ;
     unsigned int m = 0 ;
     unit_path(dir, u, "") ;
-    selfpipe_finish() ;
-    /* a session of its own: a Ctrl-C on the terminal is nci-init's to handle */
-    if (setsid() < 0) strerr_diefu1sys(111, "setsid") ;
-    if (dup2(G.reportw, 3) < 0 || dup2(u->svfds[0], 4) < 0 || dup2(u->svfds[1], 5) < 0
-     || dup2(u->svfds[2], 6) < 0 || dup2(u->svfds[3], 7) < 0) strerr_diefu1sys(111, "set up nci-supervise's fds") ;
-    if (syscall(SYS_close_range, 8U, ~0U, 0) < 0) strerr_diefu1sys(111, "close_range") ;
     argv[m++] = "nci-supervise" ;
     if (!G.prefix) argv[m++] = "--no-prefix" ;
     argv[m++] = "-r3" ;
     argv[m++] = "-f4,5,6,7" ;
     argv[m++] = dir ;
     argv[m++] = 0 ;
-    execv(G.supervise_path, (char *const *)argv) ;
-    strerr_dieexec(127, G.supervise_path) ;
+    pid = spawn_child(G.supervise_path, argv, 0, fds, 8, 111) ;
   }
+  if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; return ; }
   u->pid = pid ;
   tain_copynow(&u->sv_started) ;
   u->deadline = tain_zero ;

@@ -128,6 +128,13 @@ extern void final_resignal (void) ;
 extern void command_start (void) ;
 extern void on_command_exit (int wstat) ;
 
+/* spawn.c: path with argv, fds[i] on descriptor i for i < nfds (nothing else
+   open), in a new session, in dir if not 0, with no signal blocked. Returns the
+   pid or -1 (errno set); the child exits setup_code if it cannot set that up,
+   127 or 126 if it cannot exec path (not found, or another reason). */
+#define SPAWN_FDS_MAX 8
+extern pid_t spawn_child (char const *path, char const *const *argv, char const *dir, int const *fds, unsigned int nfds, int setup_code) ;
+
 /* vm.c */
 extern void vm_setup (void) ;
 extern void vm_poweroff (void) ;
