@@ -55,10 +55,10 @@ void sv_log (char const *s1, char const *s2, char const *s3)
 
 /* One line "NAME LETTERS" to nci-init, in one write (under PIPE_BUF, so the
    lines of all supervisors sharing the pipe stay whole). */
-static void report (char const *event)
+static void report (char const *event, size_t e)
 {
   char line[NCI_REPORT_LINE_MAX] ;
-  size_t n = strlen(S.name), e = strlen(event) ;
+  size_t n = strlen(S.name) ;
   if (n + e + 2 > sizeof line) return ;
   memcpy(line, S.name, n) ;
   line[n] = ' ' ;
@@ -68,9 +68,34 @@ static void report (char const *event)
     strerr_warnwu1sys("report an event to nci-init") ;
 }
 
-void sv_announce (char const *event)
+/* What happens in one turn of the loop is published once, at its end
+   (sv_publish): a start that is also ready at once (Type=simple) writes the
+   status files once, not three times, and sends its letters in one pass. But
+   a listener such as s6-svlisten reads the status file on each letter it gets:
+   a down letter must never arrive with an up status or the reverse, so a
+   change of direction publishes what came before it first. */
+static char pending[32] ;
+static size_t npending ;
+static int dirty ;
+
+/* 1: the letters say the service came up, 2: went down, 3: both */
+static int direction (char const *ev, size_t n)
 {
-  nci_unitstate u ;
+  int d = 0 ;
+  for (size_t i = 0 ; i < n ; i++)
+  {
+    if (ev[i] == 'u' || ev[i] == 'U') d |= 1 ;
+    else if (ev[i] == 'd' || ev[i] == 'D' || ev[i] == 'O' || ev[i] == 'F' || ev[i] == 'x') d |= 2 ;
+  }
+  return d ;
+}
+
+/* The state as of the last announce: what sv_publish writes. */
+static nci_svstatus snap_st ;
+static nci_unitstate snap_u ;
+
+static void snapshot (void)
+{
   static char const *const readiness[] = { "simple", "exec", "notify", "forking", "notification-fd" } ;
   S.st.pid = S.state == NCI_STATE_FINISHING ? S.ctlpid : S.mainpid ;
   S.st.wstat = S.main_wstat ;
@@ -80,22 +105,40 @@ void sv_announce (char const *event)
     | (S.state == NCI_STATE_FINISHING ? NCI_SVSTATUS_FINISHING : 0)
     | (S.want == WANT_UP ? NCI_SVSTATUS_WANTUP : 0)
     | (S.ready || is_down() ? NCI_SVSTATUS_READY : 0) ;
-  if (!nci_svstatus_write(".", &S.st)) strerr_warnwu2sys("write ", "supervise/status") ;
-  memset(&u, 0, sizeof u) ;
-  u.state = S.state ;
-  memcpy(u.readiness, readiness[S.pol.readiness], strlen(readiness[S.pol.readiness]) + 1) ;
-  u.ready = S.ready ;
-  u.pid = S.mainpid ;
-  u.since_ms = since_ms ;
-  u.restarts = S.restarts ;
-  u.result = S.result ;
-  u.has_exit = S.has_exit ;
-  u.wstat = S.main_wstat ;
-  memcpy(u.status, S.status_text, sizeof u.status) ;
-  if (!nci_unitstate_write(".", &u)) strerr_warnwu2sys("write ", "supervise/nci-state") ;
-  if (event && nci_ftrig_notify(S.eventfd, event, strlen(event)) < 0)
+  snap_st = S.st ;
+  memset(&snap_u, 0, sizeof snap_u) ;
+  snap_u.state = S.state ;
+  memcpy(snap_u.readiness, readiness[S.pol.readiness], strlen(readiness[S.pol.readiness]) + 1) ;
+  snap_u.ready = S.ready ;
+  snap_u.pid = S.mainpid ;
+  snap_u.since_ms = since_ms ;
+  snap_u.restarts = S.restarts ;
+  snap_u.result = S.result ;
+  snap_u.has_exit = S.has_exit ;
+  snap_u.wstat = S.main_wstat ;
+  memcpy(snap_u.status, S.status_text, sizeof snap_u.status) ;
+}
+
+void sv_announce (char const *event)
+{
+  size_t e = event ? strlen(event) : 0 ;
+  if (npending + e > sizeof pending || (direction(pending, npending) | direction(event, e)) == 3) sv_publish() ;
+  snapshot() ;
+  memcpy(pending + npending, event, e) ;
+  npending += e ;
+  dirty = 1 ;
+}
+
+void sv_publish (void)
+{
+  if (!dirty) return ;
+  dirty = 0 ;
+  if (!nci_svstatus_write(".", &snap_st)) strerr_warnwu2sys("write ", "supervise/status") ;
+  if (!nci_unitstate_write(".", &snap_u)) strerr_warnwu2sys("write ", "supervise/nci-state") ;
+  if (npending && nci_ftrig_notify(S.eventfd, pending, npending) < 0)
     strerr_warnwu2sys("notify the listeners of ", "event") ;
-  if (event && S.reportfd >= 0) report(event) ;
+  if (npending && S.reportfd >= 0) report(pending, npending) ;
+  npending = 0 ;
 }
 
 /* systemd's StartLimitBurst= in StartLimitIntervalSec=: a window opens at the

@@ -161,6 +161,7 @@ static void loop (void)
     int readyfd = S.readyfd ;
     unsigned int iadopt = 9 ;
     int r ;
+    sv_publish() ;
     x[isig = n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
     x[ictl = n++] = (iopause_fd){ .fd = S.controlfd, .events = IOPAUSE_READ } ;
     if (S.notifyfd >= 0) x[inotify = n++] = (iopause_fd){ .fd = S.notifyfd, .events = IOPAUSE_READ } ;
@@ -256,6 +257,7 @@ int main (int argc, char const *const *argv)
   }
   loop() ;
   sv_announce("x") ;
+  sv_publish() ;
   out_drain(&S.out) ;
   out_drain(&S.err) ;
   return 0 ;

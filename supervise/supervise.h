@@ -103,7 +103,8 @@ extern void sv_on_notify_mainpid (pid_t pid) ;
 extern void sv_on_notify_extend (unsigned long long usec) ;
 extern void sv_on_control (unsigned char c) ;
 extern void sv_on_signal (int sig) ;
-extern void sv_announce (char const *event) ;
+extern void sv_announce (char const *event) ;  /* a change, and its event letters (or 0) */
+extern void sv_publish (void) ;  /* writes the status files and sends the letters, if anything changed */
 extern void sv_log (char const *s1, char const *s2, char const *s3) ;
 
 /* Spawning: the service's run, and the control scripts. */
