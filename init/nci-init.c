@@ -167,12 +167,11 @@ static void raise_fd_limit (void)
   }
 }
 
-static void find_supervise (char const *argv0)
+static void find_supervise (void)
 {
   char self[PATH_MAX] ;
   ssize_t r = readlink("/proc/self/exe", self, sizeof self - 1) ;
   char *slash ;
-  (void)argv0 ;
   if (r > 0)
   {
     self[r] = 0 ;
@@ -193,6 +192,8 @@ static void setup (void)
   sigset_t set ;
   if (!G.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
   vm_setup() ;
+  /* after vm_setup: PID 1 of a VM finds itself in /proc, which it had to mount */
+  find_supervise() ;
   raise_fd_limit() ;
   G.nullfd = open("/dev/null", O_RDWR | O_CLOEXEC) ;
   if (G.nullfd < 0) strerr_diefu1sys(111, "open /dev/null") ;
@@ -267,7 +268,6 @@ int main (int argc, char const *const *argv)
     G.statedir = statedir ;
   }
   G.pid1 = getpid() == 1 ;
-  find_supervise(argv[0]) ;
   setup() ;
   schedule() ;
   loop() ;
