@@ -1,5 +1,8 @@
+#include <sys/syscall.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,10 +24,54 @@ static void dieinvalid (char const *file, char const *value)
   strerr_dief6x(1, "invalid ", file, " in ", dirname_, ": ", value) ;
 }
 
+/* The files of the directory, listed once: most policy files are absent (the
+   tree writes only what differs from systemd's defaults), and an open of a
+   missing name costs a failed lookup each, for every service, at every boot. */
+static char const *const known[] =
+{
+  "type", "readiness", "restart", "kill-mode", "restart-sec", "start-limit-burst",
+  "start-limit-interval", "timeout-start", "timeout-kill", "timeout-finish", "down-signal",
+  "notification-fd", "ignore-failure", "pid-file", "run", "start-post", "stop", "reload",
+  "finish", "success-exit-status", 0
+} ;
+static uint32_t present ;
+
+/* getdents64 on a stack buffer: opendir would allocate, and a heap is pages of
+   private memory in every nci-supervise. */
+static void list_dir (void)
+{
+  char buf[1024] __attribute__((aligned(8))) ;
+  int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) strerr_diefu2sys(111, "list ", dirname_) ;
+  for (;;)
+  {
+    long r = syscall(SYS_getdents64, fd, buf, sizeof buf) ;
+    if (r < 0) strerr_diefu2sys(111, "list ", dirname_) ;
+    if (!r) break ;
+    for (long off = 0 ; off < r ; )
+    {
+      struct { uint64_t ino ; int64_t off ; unsigned short reclen ; unsigned char type ; char name[] ; } *e = (void *)(buf + off) ;
+      for (unsigned int i = 0 ; known[i] ; i++)
+        if (!strcmp(e->name, known[i])) { present |= (uint32_t)1 << i ; break ; }
+      off += e->reclen ;
+    }
+  }
+  fd_close(fd) ;
+}
+
+static int listed (char const *file)
+{
+  for (unsigned int i = 0 ; known[i] ; i++)
+    if (!strcmp(file, known[i])) return !!(present & (uint32_t)1 << i) ;
+  return 1 ;
+}
+
 /* Reads FILE's first line into buf; 0 when there is no such file. */
 static int read_line (char const *file, char *buf, size_t n)
 {
-  ssize_t r = openreadnclose(file, buf, n - 1) ;
+  ssize_t r ;
+  if (!listed(file)) return 0 ;
+  r = openreadnclose(file, buf, n - 1) ;
   if (r < 0)
   {
     if (errno == ENOENT) return 0 ;
@@ -48,6 +95,7 @@ static unsigned int read_uint_file (char const *file, unsigned int def)
 
 static int exists (char const *file)
 {
+  if (!listed(file)) return 0 ;
   if (access(file, F_OK) == 0) return 1 ;
   if (errno != ENOENT) strerr_diefu4sys(111, "access ", dirname_, "/", file) ;
   return 0 ;
@@ -63,7 +111,7 @@ static int pick (char const *file, char const *value, char const *const *names)
 static void read_success (policy *p)
 {
   char buf[512] ;
-  ssize_t r = openreadnclose("success-exit-status", buf, sizeof buf - 1) ;
+  ssize_t r = listed("success-exit-status") ? openreadnclose("success-exit-status", buf, sizeof buf - 1) : (errno = ENOENT, -1) ;
   char *s = buf ;
   if (r < 0)
   {
@@ -107,6 +155,7 @@ void policy_read (policy *p, char const *dir)
      of its large, rarely used fields are never touched */
   char buf[64] ;
   dirname_ = dir ;
+  list_dir() ;
 
   if (read_line("type", buf, sizeof buf) && strcmp(buf, "longrun"))
     strerr_dief4x(100, dir, " is a ", buf, ", not a longrun: nci-init runs oneshots itself") ;
