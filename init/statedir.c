@@ -97,7 +97,8 @@ static size_t cat (char *buf, size_t n, size_t max, char const *s)
 
 void state_write_boot (void)
 {
-  static char buf[16384] ;
+  static char buf[16384], last[16384] ;
+  static size_t lastn = (size_t)-1 ;
   size_t sl = strlen(G.statedir), n = 0 ;
   char path[sl + 17] ;
   memcpy(path, G.statedir, sl) ; memcpy(path + sl, "/.nci-init/state", 17) ;
@@ -114,7 +115,12 @@ void state_write_boot (void)
     n = cat(buf, n, sizeof buf, u->why) ;
     n = cat(buf, n, sizeof buf, "\n") ;
   }
-  if (!openwritenclose_suffix(path, buf, n, ".new")) strerr_warnwu2sys("write ", path) ;
+  /* called on every unit's change: written only when it says something new
+     (at shutdown, 100 units stopping would write "stopping" 100 times) */
+  if (n == lastn && !memcmp(buf, last, n)) return ;
+  if (!openwritenclose_suffix(path, buf, n, ".new")) { strerr_warnwu2sys("write ", path) ; return ; }
+  memcpy(last, buf, n) ;
+  lastn = n ;
 }
 
 void unit_path (char *buf, unit const *u, char const *suffix)

@@ -129,10 +129,33 @@ void sv_announce (char const *event)
   dirty = 1 ;
 }
 
+/* When nci-supervise is stopping its service to exit (the container is
+   shutting down), a change without letters (the stop has begun) waits up to
+   PUBLISH_LAG_MS: if the service is down by then, one write says so; a
+   service slow to stop still shows "stopping" after that. */
+#define PUBLISH_LAG_MS 50
+static tain publish_at ;
+static int publish_timed ;
+
+int sv_publish_later (tain *when)
+{
+  if (!dirty || npending || !S.exiting) return 0 ;
+  if (!publish_timed)
+  {
+    tain lag ;
+    tain_from_millisecs(&lag, PUBLISH_LAG_MS) ;
+    tain_add_g(&publish_at, &lag) ;
+    publish_timed = 1 ;
+  }
+  *when = publish_at ;
+  return 1 ;
+}
+
 void sv_publish (void)
 {
   if (!dirty) return ;
   dirty = 0 ;
+  publish_timed = 0 ;
   if (!nci_svstatus_write(".", &snap_st)) strerr_warnwu2sys("write ", "supervise/status") ;
   if (!nci_unitstate_write(".", &snap_u)) strerr_warnwu2sys("write ", "supervise/nci-state") ;
   if (npending && nci_ftrig_notify(S.eventfd, pending, npending) < 0)

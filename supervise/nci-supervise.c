@@ -161,7 +161,9 @@ static void loop (void)
     int readyfd = S.readyfd ;
     unsigned int iadopt = 9 ;
     int r ;
-    sv_publish() ;
+    tain pub ;
+    int later = sv_publish_later(&pub) ;
+    if (!later) sv_publish() ;
     x[isig = n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
     x[ictl = n++] = (iopause_fd){ .fd = S.controlfd, .events = IOPAUSE_READ } ;
     if (S.notifyfd >= 0) x[inotify = n++] = (iopause_fd){ .fd = S.notifyfd, .events = IOPAUSE_READ } ;
@@ -171,16 +173,22 @@ static void loop (void)
     if (nci_outstream_wants_read(&S.err)) x[ierr = n++] = (iopause_fd){ .fd = S.err.rfd, .events = IOPAUSE_READ } ;
     if (nci_outstream_wants_write(&S.out)) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
     if (nci_outstream_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
-    if (S.group_wait)
     {
-      tain soon, d ;
-      tain_from_millisecs(&soon, GROUP_RECHECK_MS) ;
-      tain_add_g(&d, &soon) ;
-      if (tain_less(&S.deadline, &d)) d = S.deadline ;
+      /* the nearest of: the state machine's deadline, a group re-check, a deferred publish */
+      tain d = S.deadline ;
+      enum { AT_MACHINE, AT_GROUP, AT_PUBLISH } what = AT_MACHINE ;
+      if (S.group_wait)
+      {
+        tain soon, g ;
+        tain_from_millisecs(&soon, GROUP_RECHECK_MS) ;
+        tain_add_g(&g, &soon) ;
+        if (tain_less(&g, &d)) { d = g ; what = AT_GROUP ; }
+      }
+      if (later && tain_less(&pub, &d)) { d = pub ; what = AT_PUBLISH ; }
       r = iopause_g(x, n, &d) ;
-      if (!r && tain_less(&d, &S.deadline)) { sv_on_group_check() ; continue ; }
+      if (!r && what == AT_GROUP) { sv_on_group_check() ; continue ; }
+      if (!r && what == AT_PUBLISH) { sv_publish() ; continue ; }
     }
-    else r = iopause_g(x, n, &S.deadline) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     if (!r) { sv_on_timeout() ; continue ; }
     /* deaths first: a service that exec'ed and died at once is a failed start,

@@ -105,6 +105,7 @@ extern void sv_on_control (unsigned char c) ;
 extern void sv_on_signal (int sig) ;
 extern void sv_announce (char const *event) ;  /* a change, and its event letters (or 0) */
 extern void sv_publish (void) ;  /* writes the status files and sends the letters, if anything changed */
+extern int sv_publish_later (tain *when) ;  /* 1: sv_publish may wait until *when */
 extern void sv_log (char const *s1, char const *s2, char const *s3) ;
 
 /* Spawning: the service's run, and the control scripts. */
