@@ -13,13 +13,18 @@ trap '_kill_holders; _init_cleanup; _close_case; _case=""; bug_summary; _finish'
 # children_of_init: how many processes have nci-init as their parent
 children_of_init() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$P" '{ l = $0; sub(/.*\) /, "", l); split(l, a, " "); if (a[2] == p) n++ } END { print n + 0 }'; }
 
-# orphan_fifo NAME: a fifo whose readers all get end-of-file at once when the holder is killed;
-# sets FIFO and HOLDER
+# orphan_fifo NAME: a fifo the orphans each read one line from (opened read-write, so an
+# orphan that opens it late never waits for a writer); release_orphans writes their 1000
+# lines at once. Sets FIFO and HOLDER (keeps the fifo open between them).
 orphan_fifo() {
   FIFO=$TMP/$1.fifo
   mkfifo "$FIFO"
   ( exec sleep 60 ) 9<> "$FIFO" &
   HOLDER=$!; holders+=("$HOLDER")
+}
+release_orphans() {
+  printf '%.0s\n' {1..1000} 1<> "$FIFO"
+  kill "$HOLDER"
 }
 
 # ---------------------------------------------------------------- reaping
@@ -27,7 +32,7 @@ orphan_fifo() {
 t "reaping: 1000 orphans of a oneshot (children of nci-init) exit at once: no zombie remains"
 orphan_fifo orph1
 # 1000 processes blocked on the fifo; their parent exits at once: they are nci-init's now
-printf 'for i in {1..1000}; do read -r _ < %s & done\n' "$FIFO" > "$TMP/orphans.sh"
+printf 'for i in {1..1000}; do read -r _ <> %s & done\n' "$FIFO" > "$TMP/orphans.sh"
 mktree orph1 \
   "$(unit orphans Type=oneshot "ExecStart=/bin/bash $TMP/orphans.sh")" \
   "$(unit svc after=orphans "ExecStart=$SVC pause")"
@@ -37,7 +42,7 @@ wait_booted
 wait_for 10 procs_at_least 1003 || fail "the orphans are not there: $(census)"
 n=$(children_of_init)
 [ "$n" -ge 1001 ] || fail "only $n children of nci-init: the orphans were not reparented to it"
-kill "$HOLDER"
+release_orphans
 t0=$(now_ms)
 if wait_for 5 census_is "3 0"; then
   took=$(( $(now_ms) - t0 ))
@@ -52,12 +57,12 @@ assert_eq "exit code" 0 "$rc"
 t "reaping: 1000 orphans of a longrun (children of its nci-supervise) exit at once: no zombie remains"
 orphan_fifo orph2
 # a subshell forks them and exits: they are the orphans of the service, and the service goes on
-printf '( for i in {1..1000}; do read -r _ < %s & done )\nexec %s pause\n' "$FIFO" "$SVC" > "$TMP/orphans2.sh"
+printf '( for i in {1..1000}; do read -r _ <> %s & done )\nexec %s pause\n' "$FIFO" "$SVC" > "$TMP/orphans2.sh"
 mktree orph2 "$(unit svc "ExecStart=/bin/bash $TMP/orphans2.sh")"
 boot orph2 "$TREE"
 wait_booted
 wait_for 10 procs_at_least 1003 || fail "the orphans are not there: $(census)"
-kill "$HOLDER"
+release_orphans
 t0=$(now_ms)
 if wait_for 5 census_is "3 0"; then
   echo "#   1000 orphans of a service reaped within $(( $(now_ms) - t0 )) ms"
