@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nci/child.h>
 #include "init.h"
 
 /* vfork shares init's memory with the child until it execs: no page tables to
@@ -12,23 +13,6 @@
    init's share of the boot (make bench). The price is that the child may only
    make system calls on its own stack: no skalibs buffers, no allocation, no
    write to a global, and it ends with execve or _exit. */
-
-static void child_die (int code, char const *what, char const *arg)
-{
-  char const *e = strerror(errno) ;
-  char buf[512] ;
-  size_t n = 0 ;
-  char const *parts[6] = { "nci-init: fatal: unable to ", what, arg, ": ", e, "\n" } ;
-  for (unsigned int i = 0 ; i < 6 ; i++)
-  {
-    size_t l = parts[i] ? strlen(parts[i]) : 0 ;
-    if (l > sizeof buf - n) l = sizeof buf - n ;
-    memcpy(buf + n, parts[i], l) ;
-    n += l ;
-  }
-  if (write(2, buf, n) < 0) {}  /* nowhere else to say it */
-  _exit(code) ;
-}
 
 pid_t spawn_child (char const *path, char const *const *argv, char const *dir, int const *fds, unsigned int nfds, int setup_code)
 {
@@ -42,28 +26,28 @@ pid_t spawn_child (char const *path, char const *const *argv, char const *dir, i
   if (pid) return pid ;
 
   /* a session of its own: a Ctrl-C on the terminal is nci-init's to handle */
-  if (setsid() < 0) child_die(setup_code, "setsid", "") ;
+  if (setsid() < 0) nci_child_die(setup_code, "setsid", "") ;
   /* a source among the targets would be overwritten before its turn: move it up first */
   for (unsigned int i = 0 ; i < nfds ; i++)
     if (map[i] >= 0 && (unsigned int)map[i] < nfds && map[i] != (int)i)
     {
       map[i] = fcntl(map[i], F_DUPFD_CLOEXEC, (int)nfds) ;
-      if (map[i] < 0) child_die(setup_code, "move a descriptor", "") ;
+      if (map[i] < 0) nci_child_die(setup_code, "move a descriptor", "") ;
     }
   for (unsigned int i = 0 ; i < nfds ; i++)
   {
     if (map[i] == (int)i)
     {
-      if (fcntl((int)i, F_SETFD, 0) < 0) child_die(setup_code, "clear close-on-exec", "") ;
+      if (fcntl((int)i, F_SETFD, 0) < 0) nci_child_die(setup_code, "clear close-on-exec", "") ;
     }
-    else if (dup2(map[i], (int)i) < 0) child_die(setup_code, "set up the descriptors", "") ;
+    else if (dup2(map[i], (int)i) < 0) nci_child_die(setup_code, "set up the descriptors", "") ;
   }
   /* by number: not every libc wraps close_range (Linux 5.9) */
-  if (syscall(SYS_close_range, nfds, ~0U, 0) < 0) child_die(setup_code, "close_range", "") ;
-  if (dir && chdir(dir) < 0) child_die(setup_code, "chdir to ", dir) ;
+  if (syscall(SYS_close_range, nfds, ~0U, 0) < 0) nci_child_die(setup_code, "close_range", "") ;
+  if (dir && chdir(dir) < 0) nci_child_die(setup_code, "chdir to ", dir) ;
   /* init's signals are blocked (it reads them from a signalfd): not the program's */
-  if (sigprocmask(SIG_SETMASK, &none, 0) < 0) child_die(setup_code, "reset the signal mask", "") ;
+  if (sigprocmask(SIG_SETMASK, &none, 0) < 0) nci_child_die(setup_code, "reset the signal mask", "") ;
   execv(path, (char *const *)argv) ;
-  child_die(errno == ENOENT ? 127 : 126, "exec ", path) ;
+  nci_child_die(errno == ENOENT ? 127 : 126, "exec ", path) ;
   return -1 ;
 }

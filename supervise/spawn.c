@@ -1,6 +1,7 @@
 #include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include <nci/child.h>
 #include <nci/execline.h>
 #include "supervise.h"
 
@@ -20,7 +22,7 @@
 
 static void child_die (char const *what)
 {
-  strerr_diefu2sys(127, "prepare the service: ", what) ;
+  nci_child_die(127, "prepare the service: ", what) ;
 }
 
 /* Puts from on fd to, open across exec. */
@@ -75,12 +77,14 @@ static void child_env (char const *const *env)
   }
 }
 
-/* In the child: execs ./run. A run script that is one command, as nci-convert
-   writes it for most units, is exec'd without execlineb: the same argv, one
-   process image less on every start (make bench). */
-#define RUN_MAX 8192
-#define RUN_WORDS 512
-static void exec_run (char const *const *argv)
+/* In the child of a vfork: execs ./run. A run script that is one command, as
+   nci-convert writes it for most units, is exec'd without execlineb: the same
+   argv, one process image less on every start (make bench). The buffers are
+   small because they are the parent's stack pages: bigger scripts go to
+   execlineb. */
+#define RUN_MAX 2048
+#define RUN_WORDS 128
+static void exec_run (char const *const *argv, char const *const *envp)
 {
   char buf[RUN_MAX] ;
   char const *words[RUN_WORDS] ;
@@ -88,53 +92,91 @@ static void exec_run (char const *const *argv)
   if (fd >= 0)
   {
     size_t r = allread(fd, buf, sizeof buf) ;
-    fd_close(fd) ;
+    close(fd) ;
     if (r < sizeof buf && nci_execline_simple(buf, r, words, RUN_WORDS))
     {
-      execv(words[0], (char *const *)words) ;
+      execve(words[0], (char *const *)words, (char *const *)envp) ;
       /* execlineb's codes for a command it cannot exec */
-      strerr_diefu4sys(errno == ENOENT ? 127 : 126, "exec ", words[0], " for ", S.name) ;
+      nci_child_die(errno == ENOENT ? 127 : 126, "exec ", words[0]) ;
     }
   }
-  execv("./run", (char *const *)argv) ;
-  strerr_diefu3sys(127, "exec ", S.dir, "/run") ;
+  execve("./run", (char *const *)argv, (char *const *)envp) ;
+  nci_child_die(127, "exec the run file of ", S.dir) ;
+}
+
+/* The service's environment: supervise's own, with NOTIFY_SOCKET or
+   NCI_EXEC_FD set for its readiness, built before the vfork (a child that
+   shares its parent's memory cannot setenv). */
+static void run_env (char const **envp, size_t max, char *notify, size_t notifylen)
+{
+  extern char **environ ;
+  size_t n = 0 ;
+  for (char **e = environ ; *e && n + 3 < max ; e++)
+    if (strncmp(*e, "NOTIFY_SOCKET=", 14) && strncmp(*e, "NCI_EXEC_FD=", 12)) envp[n++] = *e ;
+  if (S.pol.readiness == READY_EXEC) envp[n++] = "NCI_EXEC_FD=3" ;
+  if (S.pol.readiness == READY_NOTIFY)
+  {
+    size_t l = strlen(S.notify_path) ;
+    if (14 + l < notifylen)
+    {
+      memcpy(notify, "NOTIFY_SOCKET=", 14) ;
+      memcpy(notify + 14, S.notify_path, l + 1) ;
+      envp[n++] = notify ;
+    }
+  }
+  envp[n] = 0 ;
 }
 
 pid_t spawn_run (int *readyfd)
 {
+  extern char **environ ;
   int p[2] = { -1, -1 } ;
   pid_t pid ;
+  size_t nenv = 0 ;
   *readyfd = -1 ;
+  while (environ[nenv]) nenv++ ;
   if (S.pol.readiness == READY_EXEC || S.pol.readiness == READY_FD)
   {
     if (pipecoe(p) < 0) { strerr_warnwu1sys("create the readiness pipe") ; return -1 ; }
     if (ndelay_on(p[0]) < 0) { strerr_warnwu1sys("make the readiness pipe non-blocking") ; fd_close(p[0]) ; fd_close(p[1]) ; return -1 ; }
   }
-  pid = fork() ;
+  {
+    char const *argv[3] = { "run", S.name, 0 } ;
+    char const *envp[nenv + 3] ;
+    char notify[sizeof S.notify_path + 16] ;
+    sigset_t none ;
+    run_env(envp, nenv + 3, notify, sizeof notify) ;
+    sigemptyset(&none) ;
+    /* vfork: no copy of supervise's page tables, no copy-on-write faults in
+       it after; the child makes system calls only, and execs or _exits */
+    pid = vfork() ;
+    if (!pid)
+    {
+      if (setsid() < 0) child_die("setsid") ;
+      place(S.nullfd, 0) ;
+      place(S.out.wfd, 1) ;
+      place(S.err.wfd, 2) ;
+      if (S.pol.readiness == READY_EXEC)
+      {
+        place(p[1], EXEC_READY_FD) ;
+        close_others(EXEC_READY_FD) ;
+      }
+      else if (S.pol.readiness == READY_FD)
+      {
+        place(p[1], S.pol.notification_fd) ;
+        close_others(S.pol.notification_fd) ;
+      }
+      else close_others(-1) ;
+      /* supervise's signals are blocked (it reads them from a signalfd): not the service's */
+      if (sigprocmask(SIG_SETMASK, &none, 0) < 0) child_die("reset the signal mask") ;
+      exec_run(argv, envp) ;
+    }
+  }
   if (pid < 0)
   {
     strerr_warnwu1sys("fork the service") ;
     if (p[0] >= 0) { fd_close(p[0]) ; fd_close(p[1]) ; }
     return -1 ;
-  }
-  if (!pid)
-  {
-    char const *argv[3] = { "run", S.name, 0 } ;
-    child_setup() ;
-    if (S.pol.readiness == READY_EXEC)
-    {
-      place(p[1], EXEC_READY_FD) ;
-      if (setenv("NCI_EXEC_FD", "3", 1) < 0) child_die("setenv") ;
-      close_others(EXEC_READY_FD) ;
-    }
-    else if (S.pol.readiness == READY_FD)
-    {
-      place(p[1], S.pol.notification_fd) ;
-      close_others(S.pol.notification_fd) ;
-    }
-    else close_others(-1) ;
-    if (S.pol.readiness == READY_NOTIFY && setenv("NOTIFY_SOCKET", S.notify_path, 1) < 0) child_die("setenv") ;
-    exec_run(argv) ;
   }
   if (p[1] >= 0) fd_close(p[1]) ;
   *readyfd = p[0] ;
