@@ -124,7 +124,7 @@ void sv_announce (char const *event)
   size_t e = event ? strlen(event) : 0 ;
   if (npending + e > sizeof pending || (direction(pending, npending) | direction(event, e)) == 3) sv_publish() ;
   snapshot() ;
-  memcpy(pending + npending, event, e) ;
+  if (e) memcpy(pending + npending, event, e) ;
   npending += e ;
   dirty = 1 ;
 }
