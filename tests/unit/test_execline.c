@@ -31,16 +31,20 @@ static void convert_run (char const *service_config, stralloc *sa)
   char json[8192] ;
   json_error_t err ;
   json_t *j ;
-  unit u ;
+  /* kept, as nci-convert keeps its units until it exits: unit_parse has no free */
+  static unit units[16] ;
+  static unsigned int nunits ;
+  unit *u = units + nunits++ ;
   paths p ;
   p.nci_bindir = "/nci-bin" ;
   p.execline_bindir = el_bindir() ;
   snprintf(json, sizeof json, "{\"serviceConfig\": %s}", service_config) ;
   j = json_loads(json, 0, &err) ;
   ck_assert_msg(j != 0, "bad test JSON: %s", err.text) ;
-  unit_parse(&u, "t", j) ;
+  ck_assert_uint_le(nunits, 16) ;
+  unit_parse(u, "t", j) ;
   json_decref(j) ;
-  script_write(sa, &u, keys, 2, 1, &p) ;
+  script_write(sa, u, keys, 2, 1, &p) ;
 }
 
 /* Runs the script with execlineb, its program replaced by argv-dump, and
