@@ -13,6 +13,7 @@
 #include <nci/control.h>
 #include <nci/ftrig.h>
 #include <nci/signal.h>
+#include <nci/statefile.h>
 #include "supervise.h"
 
 /* The life of one service, as systemd runs a service unit:
@@ -151,13 +152,46 @@ int sv_publish_later (tain *when)
   return 1 ;
 }
 
+/* The status files' next temporary files are made PREPARE_LAG_MS after a
+   publish, when nothing else is going on (a boot's services have all started):
+   the publish that ends a stop at shutdown then makes and frees no file. */
+#define PREPARE_LAG_MS 200
+#define RESTART_GAP_MS 10
+static nci_statefile f_status = NCI_STATEFILE_INIT("status") ;
+static nci_statefile f_state = NCI_STATEFILE_INIT("nci-state") ;
+static tain prepare_at ;
+static int prepare_timed ;
+
+int sv_prepare_later (tain *when)
+{
+  if (!prepare_timed) return 0 ;
+  *when = prepare_at ;
+  return 1 ;
+}
+
+void sv_prepare (void)
+{
+  prepare_timed = 0 ;
+  if (!nci_statefile_prepare(&f_status, ".")) strerr_warnwu2sys("make ", "supervise/status.new") ;
+  if (!nci_statefile_prepare(&f_state, ".")) strerr_warnwu2sys("make ", "supervise/nci-state.new") ;
+}
+
 void sv_publish (void)
 {
+  char buf[NCI_UNITSTATE_FMT > NCI_SVSTATUS_SIZE ? NCI_UNITSTATE_FMT : NCI_SVSTATUS_SIZE] ;
   if (!dirty) return ;
   dirty = 0 ;
   publish_timed = 0 ;
-  if (!nci_svstatus_write(".", &snap_st)) strerr_warnwu2sys("write ", "supervise/status") ;
-  if (!nci_unitstate_write(".", &snap_u)) strerr_warnwu2sys("write ", "supervise/nci-state") ;
+  nci_svstatus_pack(buf, &snap_st) ;
+  if (!nci_statefile_put(&f_status, ".", buf, NCI_SVSTATUS_SIZE)) strerr_warnwu2sys("write ", "supervise/status") ;
+  if (!nci_statefile_put(&f_state, ".", buf, nci_unitstate_fmt(buf, &snap_u))) strerr_warnwu2sys("write ", "supervise/nci-state") ;
+  if (!S.exiting && !prepare_timed)
+  {
+    tain lag ;
+    tain_from_millisecs(&lag, PREPARE_LAG_MS) ;
+    tain_add_g(&prepare_at, &lag) ;
+    prepare_timed = 1 ;
+  }
   if (npending && nci_ftrig_notify(S.eventfd, pending, npending) < 0)
     strerr_warnwu2sys("notify the listeners of ", "event") ;
   if (npending && S.reportfd >= 0) report(pending, npending) ;
@@ -335,6 +369,8 @@ static void stop_service (void)
 void sv_start (void)
 {
   pid_t pid ;
+  S.start_pending = 0 ;
+  tain_add_g(&S.deadline, &tain_infinite_relative) ;
   S.ready = 0 ;
   S.dying = 0 ;
   S.stop_requested = 0 ;
@@ -390,7 +426,11 @@ static void after_finish (int fwstat)
   {
     set_state(NCI_STATE_DOWN) ;
     sv_announce(ev) ;
-    sv_start() ;
+    /* started again RESTART_GAP_MS later, not in the same instant: s6-svc -wr
+       (s6-svlisten) waits for the down letters, then for an up letter, and
+       drops whatever came in the same read as the letter it waited for */
+    S.start_pending = 1 ;
+    set_deadline_ms(RESTART_GAP_MS) ;
     return ;
   }
   if (S.stop_requested)
@@ -654,7 +694,12 @@ void sv_on_timeout (void)
     case NCI_STATE_RESTARTING :
       sv_start() ;
       break ;
-    case NCI_STATE_DOWN : case NCI_STATE_UP : case NCI_STATE_FAILED :
+    case NCI_STATE_DOWN :
+      if (S.start_pending && S.want != WANT_DOWN) { sv_start() ; break ; }
+      S.start_pending = 0 ;
+      tain_add_g(&S.deadline, &tain_infinite_relative) ;
+      break ;
+    case NCI_STATE_UP : case NCI_STATE_FAILED :
       tain_add_g(&S.deadline, &tain_infinite_relative) ;
       break ;
   }

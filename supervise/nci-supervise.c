@@ -174,9 +174,11 @@ static void loop (void)
     if (nci_outstream_wants_write(&S.out)) x[wout = n++] = (iopause_fd){ .fd = S.out.outfd, .events = IOPAUSE_WRITE } ;
     if (nci_outstream_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
     {
-      /* the nearest of: the state machine's deadline, a group re-check, a deferred publish */
+      /* the nearest of: the state machine's deadline, a group re-check, a deferred
+       publish, the making of the next status files */
       tain d = S.deadline ;
-      enum { AT_MACHINE, AT_GROUP, AT_PUBLISH } what = AT_MACHINE ;
+      tain prep ;
+      enum { AT_MACHINE, AT_GROUP, AT_PUBLISH, AT_PREPARE } what = AT_MACHINE ;
       if (S.group_wait)
       {
         tain soon, g ;
@@ -185,9 +187,11 @@ static void loop (void)
         if (tain_less(&g, &d)) { d = g ; what = AT_GROUP ; }
       }
       if (later && tain_less(&pub, &d)) { d = pub ; what = AT_PUBLISH ; }
+      if (sv_prepare_later(&prep) && tain_less(&prep, &d)) { d = prep ; what = AT_PREPARE ; }
       r = iopause_g(x, n, &d) ;
       if (!r && what == AT_GROUP) { sv_on_group_check() ; continue ; }
       if (!r && what == AT_PUBLISH) { sv_publish() ; continue ; }
+      if (!r && what == AT_PREPARE) { sv_prepare() ; continue ; }
     }
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     if (!r) { sv_on_timeout() ; continue ; }

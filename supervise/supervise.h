@@ -60,6 +60,7 @@ struct sv_s
   enum want_e want ;
   int stop_requested ;          /* the current stop was asked for: no Restart= decision */
   int restart_requested ;       /* r: start again once down */
+  int start_pending ;           /* down after r: start again at the deadline */
   int exiting ;                 /* exit once the service is down */
   int exit_now ;
   int dying ;                   /* SIGKILL already sent for this stop */
@@ -106,6 +107,8 @@ extern void sv_on_signal (int sig) ;
 extern void sv_announce (char const *event) ;  /* a change, and its event letters (or 0) */
 extern void sv_publish (void) ;  /* writes the status files and sends the letters, if anything changed */
 extern int sv_publish_later (tain *when) ;  /* 1: sv_publish may wait until *when */
+extern int sv_prepare_later (tain *when) ;  /* 1: sv_prepare is due at *when */
+extern void sv_prepare (void) ;  /* makes the status files' next temporary files */
 extern void sv_log (char const *s1, char const *s2, char const *s3) ;
 
 /* Spawning: the service's run, and the control scripts. */
