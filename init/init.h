@@ -65,7 +65,7 @@ struct init_s
   unsigned int grace_ms ;
   char const *const *cmd ;          /* command mode, or 0 */
   pid_t cmdpid ;
-  int pid1, vm ;
+  int pid1 ;
   unit *units ;
   unsigned int n ;
   unsigned int *byname ;            /* unit indices sorted by name */
@@ -135,8 +135,10 @@ extern void on_command_exit (int wstat) ;
 #define SPAWN_FDS_MAX 8
 extern pid_t spawn_child (char const *path, char const *const *argv, char const *dir, int const *fds, unsigned int nfds, int setup_code) ;
 
-/* vm.c */
-extern void vm_setup (void) ;
-extern void vm_poweroff (void) ;
+/* vm.c: PID 1 of a machine (the initial PID namespace): mounts what is
+   missing, then forks; returns in the child, the nci-init that runs the tree,
+   and never in PID 1, which powers off once the child is gone. Returns at
+   once in any other PID 1. */
+extern void vm_init (void) ;
 
 #endif

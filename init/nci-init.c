@@ -191,8 +191,6 @@ static void setup (void)
   int p[2] ;
   sigset_t set ;
   if (!G.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
-  vm_setup() ;
-  /* after vm_setup: PID 1 of a VM finds itself in /proc, which it had to mount */
   find_supervise() ;
   raise_fd_limit() ;
   G.nullfd = open("/dev/null", O_RDWR | O_CLOEXEC) ;
@@ -218,42 +216,62 @@ static void setup (void)
   state_write_boot() ;
 }
 
-int main (int argc, char const *const *argv)
+/* The arguments into G and *statedir, without a word or an exit: PID 1 of a
+   machine reads them (its --grace) before it forks the nci-init that reports
+   a usage error. Returns the index of TREE, 0 for a usage error, -1 for --help. */
+static int parse_args (int argc, char const *const *argv, char const **statedir)
 {
-  char const *statedir = "/run/nci" ;
   int i = 1 ;
-  PROG = "nci-init" ;
-  G.prefix = 1 ;
-  G.on_failure_exit = 1 ;
-  G.grace_ms = 3000 ;
   for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2] ; i++)
   {
     char const *a = argv[i] ;
     if (!strcmp(a, "--no-prefix")) G.prefix = 0 ;
-    else if (!strcmp(a, "--help")) { if (allwrite(1, "usage: " USAGE "\n", sizeof("usage: " USAGE "\n") - 1) < sizeof("usage: " USAGE "\n") - 1) return 111 ; return 0 ; }
-    else if (!strcmp(a, "--state-dir") && i + 1 < argc) statedir = argv[++i] ;
+    else if (!strcmp(a, "--help")) return -1 ;
+    else if (!strcmp(a, "--state-dir") && i + 1 < argc) *statedir = argv[++i] ;
     else if (!strcmp(a, "--grace") && i + 1 < argc)
     {
-      if (!uint0_scan(argv[++i], &G.grace_ms)) dieusage() ;
+      if (!uint0_scan(argv[++i], &G.grace_ms)) return 0 ;
     }
     else if (!strcmp(a, "--on-failure") && i + 1 < argc)
     {
       i++ ;
       if (!strcmp(argv[i], "exit")) G.on_failure_exit = 1 ;
       else if (!strcmp(argv[i], "continue")) G.on_failure_exit = 0 ;
-      else dieusage() ;
+      else return 0 ;
     }
-    else dieusage() ;
+    else return 0 ;
   }
-  if (i >= argc) dieusage() ;
-  G.tree = argv[i++] ;
-  if (i < argc)
+  if (i >= argc) return 0 ;
+  if (i + 1 < argc)
   {
     /* "TREE --" alone is service mode: an image's ENTRYPOINT ends with "--"
        so that its Cmd, when there is one, becomes the command */
-    if (strcmp(argv[i], "--")) dieusage() ;
-    if (i + 1 < argc) G.cmd = argv + i + 1 ;
+    if (strcmp(argv[i + 1], "--")) return 0 ;
+    if (i + 2 < argc) G.cmd = argv + i + 2 ;
   }
+  return i ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  char const *statedir = "/run/nci" ;
+  int i ;
+  PROG = "nci-init" ;
+  G.prefix = 1 ;
+  G.on_failure_exit = 1 ;
+  G.grace_ms = 3000 ;
+  i = parse_args(argc, argv, &statedir) ;
+  /* PID 1 of a machine stays in vm_init to the power off; what returns is
+     the nci-init it forked, and from here on any exit is that child's */
+  if (getpid() == 1) vm_init() ;
+  G.pid1 = getpid() == 1 ;
+  if (i < 0)
+  {
+    if (allwrite(1, "usage: " USAGE "\n", sizeof("usage: " USAGE "\n") - 1) < sizeof("usage: " USAGE "\n") - 1) return 111 ;
+    return 0 ;
+  }
+  if (!i) dieusage() ;
+  G.tree = argv[i] ;
   {
     static char abs_state[PATH_MAX], abs_tree[PATH_MAX] ;
     if (!realpath(G.tree, abs_tree)) strerr_diefu2sys(errno == ENOENT ? 1 : 111, "find the tree ", G.tree) ;
@@ -267,7 +285,6 @@ int main (int argc, char const *const *argv)
     }
     G.statedir = statedir ;
   }
-  G.pid1 = getpid() == 1 ;
   setup() ;
   schedule() ;
   loop() ;
@@ -278,6 +295,5 @@ int main (int argc, char const *const *argv)
   }
   slots_drain() ;
   state_write_boot() ;
-  if (G.vm) vm_poweroff() ;
   return G.exitcode ;
 }
