@@ -50,9 +50,15 @@ static void link_unit (unit *u)
       char to[sl + nl + el + 3] ;
       memcpy(from, src, tl + nl + 7) ; from[tl + nl + 7] = '/' ; memcpy(from + tl + nl + 8, e->d_name, el + 1) ;
       memcpy(to, dst, sl + nl + 1) ; to[sl + nl + 1] = '/' ; memcpy(to + sl + nl + 2, e->d_name, el + 1) ;
-      if (unlink(to) < 0 && errno != ENOENT && errno != EISDIR)
-        strerr_diefu2sys(111, "remove ", to) ;
-      if (symlink(from, to) < 0) strerr_diefu4sys(111, "symlink ", to, " to ", from) ;
+      /* a state dir taken over has them already: replaced then, not first
+         removed every time (a failed unlink per file and unit on a fresh one) */
+      if (symlink(from, to) < 0)
+      {
+        if (errno != EEXIST) strerr_diefu4sys(111, "symlink ", to, " to ", from) ;
+        if (unlink(to) < 0 && errno != ENOENT && errno != EISDIR)
+          strerr_diefu2sys(111, "remove ", to) ;
+        if (symlink(from, to) < 0) strerr_diefu4sys(111, "symlink ", to, " to ", from) ;
+      }
     }
   }
   if (errno) strerr_diefu2sys(111, "read the directory ", src) ;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/direntry.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
@@ -40,12 +41,56 @@ static void tree_path (char *path, char const *name, char const *file)
   memcpy(path + tl + 8 + nl, file, fl + 1) ;
 }
 
+/* The files of the unit being read, listed once: most are absent (the tree
+   writes only what differs from the defaults), and with N units each failed
+   open is N lookups on the boot's path. */
+static char const *const known[] =
+{
+  "after", "requires", "binds-to", "part-of", "remain-after-exit", "down", "up", "run",
+  "failure-action", "success-action", "timeout-start", "timeout-kill", 0
+} ;
+static unsigned int present ;
+
+static void list_unit (char const *name)
+{
+  char path[PATH_MAX] ;
+  DIR *d ;
+  tree_path(path, name, "") ;
+  present = 0 ;
+  d = opendir(path) ;
+  if (!d)
+  {
+    /* no directory: no files, and the missing up or run script says so below */
+    if (errno == ENOENT) return ;
+    strerr_diefu2sys(111, "open ", path) ;
+  }
+  for (;;)
+  {
+    direntry *e ;
+    errno = 0 ;
+    e = readdir(d) ;
+    if (!e) break ;
+    for (unsigned int i = 0 ; known[i] ; i++)
+      if (!strcmp(e->d_name, known[i])) { present |= 1U << i ; break ; }
+  }
+  if (errno) strerr_diefu2sys(111, "read the directory ", path) ;
+  dir_close(d) ;
+}
+
+static int listed (char const *file)
+{
+  for (unsigned int i = 0 ; known[i] ; i++)
+    if (!strcmp(file, known[i])) return !!(present & 1U << i) ;
+  return 1 ;
+}
+
 /* Reads TREE/units/NAME/FILE into sa; 0 when there is no such file. */
 static int unit_slurp (stralloc *sa, char const *name, char const *file)
 {
   char path[PATH_MAX] ;
-  tree_path(path, name, file) ;
   sa->len = 0 ;
+  if (!listed(file)) return 0 ;
+  tree_path(path, name, file) ;
   if (!openslurpclose(sa, path))
   {
     if (errno == ENOENT) return 0 ;
@@ -88,6 +133,7 @@ static enum action_e read_action (char const *name, char const *file)
 static int exists (char const *name, char const *file)
 {
   char path[PATH_MAX] ;
+  if (!listed(file)) return 0 ;
   tree_path(path, name, file) ;
   if (access(path, F_OK) == 0) return 1 ;
   if (errno != ENOENT) strerr_diefu2sys(111, "access ", path) ;
@@ -225,6 +271,7 @@ void tree_load (void)
   for (k = 0 ; k < G.n ; k++)
   {
     unit *u = G.units + k ;
+    list_unit(u->name) ;
     u->after = read_list(u->name, "after", &u->nafter, 0) ;
     u->req = read_list(u->name, "requires", &u->nreq, &u->missing) ;
     {
