@@ -364,6 +364,20 @@ void on_oneshot_exit (unit *u, int wstat)
   }
 }
 
+/* A write end of the pipe whose read end init holds: a new open file of the
+   same pipe, through /proc (init holds no write ends between starts). */
+static int reopen_write (int rfd)
+{
+  char path[32] = "/proc/self/fd/" ;
+  path[14 + uint_fmt(path + 14, (unsigned int)rfd)] = 0 ;
+  return open(path, O_WRONLY | O_CLOEXEC) ;
+}
+
+/* Each longrun's output pipes outlive its nci-supervise: init holds their read
+   ends, so a service whose supervise died never writes into a pipe without a
+   reader, and the next supervise reads the same pipes. Init holds only the read
+   ends: every fd it holds is copied into each child it starts, and with N
+   services 4N fds made the boot quadratic (make bench). */
 void supervise_start (unit *u)
 {
   pid_t pid ;
@@ -373,6 +387,13 @@ void supervise_start (unit *u)
     if (pipecoe(p) < 0) { strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
     if (pipecoe(q) < 0) { fd_close(p[0]) ; fd_close(p[1]) ; strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
     u->svfds[0] = p[0] ; u->svfds[1] = p[1] ; u->svfds[2] = q[0] ; u->svfds[3] = q[1] ;
+  }
+  else
+  {
+    u->svfds[1] = reopen_write(u->svfds[0]) ;
+    if (u->svfds[1] < 0) { strerr_warnwu2sys("reopen the output pipes of ", u->name) ; return ; }
+    u->svfds[3] = reopen_write(u->svfds[2]) ;
+    if (u->svfds[3] < 0) { fd_close(u->svfds[1]) ; u->svfds[1] = -1 ; strerr_warnwu2sys("reopen the output pipes of ", u->name) ; return ; }
   }
   {
     char dir[PATH_MAX] ;
@@ -388,6 +409,8 @@ void supervise_start (unit *u)
     argv[m++] = 0 ;
     pid = spawn_child(G.supervise_path, argv, 0, fds, 8, 111) ;
   }
+  fd_close(u->svfds[1]) ; u->svfds[1] = -1 ;
+  fd_close(u->svfds[3]) ; u->svfds[3] = -1 ;
   if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; return ; }
   u->pid = pid ;
   tain_copynow(&u->sv_started) ;

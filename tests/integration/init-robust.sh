@@ -229,6 +229,9 @@ svc: after" "$(grep '^svc: ' "$OUT")"
 "$CTL" -s "$SD" restart svc > /dev/null 2>&1 || fail "nci-ctl restart svc"
 wait_for 5 gone "$svcpid" || fail "the old service process is still there"
 wait_for 5 stamps_are "$S" svc 2 || fail "not restarted: $(count_stamps "$S" svc) starts"
+# the restarted service writes into pipes the new nci-supervise got from nci-init
+two_afters() { [ "$(grep -c '^svc: after$' "$OUT")" = 2 ]; }
+wait_for 5 two_afters || fail "the restarted service's output is lost: $(grep '^svc: ' "$OUT")"
 wait_for 5 no_zombies || fail "zombies: $(census)"
 stop_init
 assert_eq "exit code" 0 "$rc"
