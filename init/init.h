@@ -45,6 +45,7 @@ struct unit_s
   pid_t pid ;                       /* oneshot's script, or the longrun's nci-supervise */
   int killed ;                      /* oneshot: the timeout's SIGTERM was sent */
   int stopping ;                    /* being stopped at shutdown */
+  int stop_logged ;                 /* ... and said so */
   int stopped ;                     /* stopped at shutdown, or nothing to stop */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */

@@ -86,13 +86,22 @@ void shutdown_step (void)
       /* SIGTERM: nci-supervise stops the service its own way, then exits */
       if (kill(u->pid, SIGTERM) < 0) strerr_warnwu2sys("signal the nci-supervise of ", u->name) ;
       u->stopping = 1 ;
-      ilog("stopping ", u->name, 0, 0) ;
     }
     else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
     else if (oneshot_spawn(u, "./down"))
     {
       u->stopping = 1 ;
       oneshot_deadline(u, u->kill_ms) ;
+    }
+  }
+  /* logged once every stop of this step is under way: a line is a write, and
+     the last unit's stop would wait for all the lines before it */
+  for (unsigned int k = G.n ; k-- ;)
+  {
+    unit *u = G.units + k ;
+    if (u->stopping && !u->stop_logged)
+    {
+      u->stop_logged = 1 ;
       ilog("stopping ", u->name, 0, 0) ;
     }
   }
