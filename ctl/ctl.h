@@ -10,7 +10,7 @@
 /* Exit codes besides 0, 100 (usage) and 111 (system failure); README. */
 #define CTL_EXIT_NOT_MET 1    /* check or wait: a unit is not up, not ready, or failed; kill: it is down */
 #define CTL_EXIT_UNKNOWN 2    /* a UNIT is not a directory of the state dir */
-#define CTL_EXIT_ONESHOT 3    /* start, stop, restart, reload, kill on a oneshot: not supported yet */
+#define CTL_EXIT_ONESHOT 3    /* reload of a oneshot, which has nothing to reload */
 
 /* The units one run can list or wait for: its tables are sized by it, never allocated. */
 #define CTL_UNITS_MAX 4096

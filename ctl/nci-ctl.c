@@ -35,7 +35,7 @@ static char const help_text[] =
   "\n"
   "At most 4096 units in one state directory or command.\n"
   "Exit codes: 0 done; 1 not up, not ready or failed (check, wait; also a timeout), or\n"
-  "the service is down (kill); 2 unknown unit; 3 not supported for a oneshot yet;\n"
+  "the service is down (kill); 2 unknown unit; 3 reload of a oneshot;\n"
   "100 wrong usage; 111 system failure, or the unit not supervised; 128+N wait\n"
   "interrupted by signal N.\n" ;
 

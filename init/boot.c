@@ -261,7 +261,23 @@ void oneshot_deadline (unit *u, unsigned int ms)
   tain_add_g(&u->deadline, &t) ;
 }
 
-static void oneshot_start (unit *u)
+/* A oneshot stopped by a command: down, not failed; started again if the
+   command was a restart. */
+void oneshot_stopped (unit *u)
+{
+  int again = u->ctl_restart ;
+  u->ctl_stop = 0 ;
+  u->ctl_restart = 0 ;
+  early_settle(u) ;
+  u->state = U_DONE ;
+  u->st.result = NCI_RESULT_SUCCESS ;
+  set_ustate(u, NCI_STATE_DOWN) ;
+  ilog("unit ", u->name, " stopped", 0) ;
+  state_write_boot() ;
+  if (again && !G.shutting) oneshot_start(u) ;
+}
+
+void oneshot_start (unit *u)
 {
   if (!oneshot_spawn(u, "./up")) return ;
   u->state = U_STARTING ;
@@ -317,6 +333,7 @@ void on_oneshot_exit (unit *u, int wstat)
     return ;
   }
   if (u->post_down) { u->post_down = 0 ; return ; }
+  if (u->ctl_stop) { oneshot_stopped(u) ; return ; }
   early_settle(u) ;
   if (u->state != U_STARTING) return ;
   if (G.shutting)

@@ -44,6 +44,8 @@ struct unit_s
   unsigned int kill_ms ;            /* oneshot: timeout-kill */
   pid_t pid ;                       /* oneshot's script, or the longrun's nci-supervise */
   int killed ;                      /* oneshot: the timeout's SIGTERM was sent */
+  int ctl_stop ;                    /* oneshot: stopped by a command (nci-ctl stop) */
+  int ctl_restart ;                 /* ... and started again once stopped */
   int stopping ;                    /* being stopped at shutdown */
   int stop_logged ;                 /* ... and said so */
   int stopped ;                     /* stopped at shutdown, or nothing to stop */
@@ -79,6 +81,7 @@ struct init_s
   int exit_set ;
   tain final_deadline ;
   int reportr, reportw ;            /* the pipe every nci-supervise reports on */
+  int ctlr, ctlw ;                  /* STATEDIR/.nci-init/control, the oneshots' commands */
   int nullfd ;
   char supervise_path[4096] ;
   int signal_stop ;                 /* the shutdown came from a signal */
@@ -112,6 +115,8 @@ extern void on_report (char const *line, size_t len) ;
 extern void on_supervise_exit (unit *u, int wstat) ;
 extern void supervise_start (unit *u) ;
 extern int oneshot_spawn (unit *u, char const *script) ;
+extern void oneshot_start (unit *u) ;
+extern void oneshot_stopped (unit *u) ;
 extern void oneshot_deadline (unit *u, unsigned int ms) ;
 extern void slot_check (int i) ;
 extern void slots_drain (void) ;
@@ -128,6 +133,11 @@ extern void final_resignal (void) ;
 /* command.c */
 extern void command_start (void) ;
 extern void on_command_exit (int wstat) ;
+
+/* control.c */
+extern void control_open (void) ;
+extern void control_read (void) ;
+extern void lines_read (int fd, char *buf, size_t *len, size_t max, void (*f) (char const *, size_t), char const *what) ;
 
 /* spawn.c: path with argv, fds[i] on descriptor i for i < nfds (nothing else
    open), in a new session, in dir if not 0, with no signal blocked. Returns the

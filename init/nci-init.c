@@ -73,22 +73,8 @@ static void handle_reports (void)
 {
   static char buf[8192] ;
   static size_t len ;
-  for (;;)
-  {
-    ssize_t r = read(G.reportr, buf + len, sizeof buf - len) ;
-    size_t start = 0 ;
-    if (r < 0)
-    {
-      if (errno == EAGAIN || errno == EINTR) return ;
-      strerr_diefu1sys(111, "read the reports of nci-supervise") ;
-    }
-    len += (size_t)r ;
-    for (size_t i = 0 ; i < len ; i++)
-      if (buf[i] == '\n') { on_report(buf + start, i - start) ; start = i + 1 ; }
-    memmove(buf, buf + start, len - start) ;
-    len -= start ;
-    if (len == sizeof buf) len = 0 ;  /* a line this long is not nci-supervise's */
-  }
+  /* a line longer than the buffer is not nci-supervise's: dropped */
+  lines_read(G.reportr, buf, &len, sizeof buf, &on_report, "the reports of nci-supervise") ;
 }
 
 static void deadline_min (tain *d)
@@ -120,14 +106,15 @@ static void loop (void)
 {
   for (;;)
   {
-    iopause_fd x[2 + 4 * ONESHOT_SLOTS] ;
-    int who[2 + 4 * ONESHOT_SLOTS] ;
+    iopause_fd x[3 + 4 * ONESHOT_SLOTS] ;
+    int who[3 + 4 * ONESHOT_SLOTS] ;
     unsigned int n = 0 ;
     tain d ;
     int r ;
     if (G.final && nothing_left()) return ;
     x[n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
     x[n++] = (iopause_fd){ .fd = G.reportr, .events = IOPAUSE_READ } ;
+    x[n++] = (iopause_fd){ .fd = G.ctlr, .events = IOPAUSE_READ } ;
     for (int i = 0 ; i < ONESHOT_SLOTS ; i++)
     {
       if (G.slot_unit[i] < 0) continue ;
@@ -144,7 +131,8 @@ static void loop (void)
     if (!r) { on_deadlines() ; schedule() ; continue ; }
     if (x[0].revents & IOPAUSE_READ) handle_signals() ;
     if (x[1].revents & IOPAUSE_READ) handle_reports() ;
-    for (unsigned int j = 2 ; j < n ; j++)
+    if (x[2].revents & IOPAUSE_READ) control_read() ;
+    for (unsigned int j = 3 ; j < n ; j++)
     {
       int i = who[j] / 4, k = who[j] % 4 ;
       if (!x[j].revents || G.slot_unit[i] < 0) continue ;
@@ -197,6 +185,7 @@ static void setup (void)
   if (G.nullfd < 0) strerr_diefu1sys(111, "open /dev/null") ;
   tree_load() ;
   statedir_prepare() ;
+  control_open() ;
   if (pipecoe(p) < 0) strerr_diefu1sys(111, "create the report pipe") ;
   if (ndelay_on(p[0]) < 0 || ndelay_on(p[1]) < 0) strerr_diefu1sys(111, "make the report pipe non-blocking") ;
   G.reportr = p[0] ; G.reportw = p[1] ;

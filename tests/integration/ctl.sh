@@ -248,7 +248,7 @@ t "status: a failed unit"
 ctl status crash
 assert_eq crash "crash longrun failed - - 0 exited 3 - -" "$(row crash)"
 
-t "oneshots: status, wait when finished, no control yet (exit 3)"
+t "oneshots: status, wait when finished; control goes to nci-init (here not running: 111), reload exits 3"
 # nci-init writes "ready no" for a oneshot that is up: up is ready for a oneshot
 oneshot setup up success
 sed -i 's/^ready .*/ready no/' "$S/setup/supervise/nci-state"
@@ -258,13 +258,17 @@ ctl status setup migrate seed
 assert_eq setup "setup oneshot up - 0s - exited 0 yes -" "$(row setup | sed 's/ [0-9]s / 0s /')"
 assert_eq migrate "migrate oneshot failed - - - exited 2 - -" "$(row migrate)"
 assert_eq seed "seed oneshot starting - 0s - - no -" "$(row seed | sed 's/ [0-9]s / 0s /')"
-for verb in start stop restart reload; do
+for verb in start stop restart; do
   ctl "$verb" job
-  assert_eq "$verb rc" 3 "$rc"
-  assert_eq "$verb message" "nci-ctl: fatal: unable to $verb job: not supported for a oneshot yet" "$err"
+  assert_eq "$verb rc" 111 "$rc"
+  assert_eq "$verb message" "nci-ctl: fatal: unable to control job: nci-init is not running (nobody reads $S/.nci-init/control)" "$err"
 done
+ctl reload job
+assert_eq "reload rc" 3 "$rc"
+assert_eq "reload message" "nci-ctl: fatal: unable to reload job: a oneshot has nothing to reload" "$err"
 ctl kill TERM job
-assert_eq "kill rc" 3 "$rc"
+assert_eq "kill rc" 1 "$rc"
+assert_eq "kill message" "nci-ctl: fatal: unable to send SIGTERM to job: it is not running" "$err"
 ctl wait -t 5000 setup job
 assert_eq "wait rc" 0 "$rc"
 ctl wait --ready -t 5000 setup job

@@ -481,6 +481,45 @@ wait_for 2 has_stamp "$S" lr.stop || bug "the ExecStop of longrun 'lr' did not r
 stop_init
 assert_eq "exit code" 0 "$rc"
 
+t "nci-ctl on oneshots: restart (ExecStop, then ExecStart), stop, start, start of a failed one, stop and kill of a running one"
+rm -f "$S" "$TMP/flaky.ok" "$TMP/slow.sig"
+mktree osctl \
+  "$(unit prep Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S prep" "ExecStop=$SVC stamp $S prep.stop")" \
+  "$(unit once Type=oneshot "ExecStart=$SVC stamp $S once")" \
+  "$(unit flaky Type=oneshot RemainAfterExit=true "ExecStart=/bin/sh -c 'test -e $TMP/flaky.ok'")" \
+  "$(unit slow Type=oneshot after=svc "ExecStart=$SVC stamp $S slow onsig SIGUSR1 $TMP/slow.sig ignore pause")" \
+  "$(unit svc after=prep "ExecStart=$SVC pause")"
+boot osctl --on-failure continue "$TREE"
+wait_for 10 unit_is prep up || fail "prep: $(nci_state prep state)"
+wait_for 10 unit_is flaky failed || fail "flaky: $(nci_state flaky state)"
+wait_for 10 has_stamp "$S" slow || fail "slow did not start"
+wait_for 10 unit_is svc up || fail "svc: $(nci_state svc state)"
+"$CTL" -s "$SD" restart prep; assert_eq "restart rc" 0 "$?"
+wait_for 5 stamps_are "$S" prep 2 || fail "prep not started again: $(count_stamps "$S" prep) starts"
+assert_eq "ExecStop ran before the new start" "prep prep.stop prep" "$(awk '$1 ~ /^prep/ { printf "%s%s", (n++ ? " " : ""), $1 }' "$S")"
+wait_for 5 unit_is prep up || fail "prep after restart: $(nci_state prep state)"
+"$CTL" -s "$SD" stop prep; assert_eq "stop rc" 0 "$?"
+wait_for 5 unit_is prep down || fail "prep after stop: $(nci_state prep state)"
+assert_eq "ExecStop on stop" 2 "$(count_stamps "$S" prep.stop)"
+"$CTL" -s "$SD" start prep once; assert_eq "start rc" 0 "$?"
+wait_for 5 stamps_are "$S" prep 3 || fail "prep not started: $(count_stamps "$S" prep) starts"
+wait_for 5 stamps_are "$S" once 2 || fail "once not run again: $(count_stamps "$S" once) runs"
+"$CTL" -s "$SD" wait -t 5000 prep; assert_eq "wait rc" 0 "$?"
+: > "$TMP/flaky.ok"
+"$CTL" -s "$SD" start flaky; assert_eq "start failed rc" 0 "$?"
+wait_for 5 unit_is flaky up || fail "flaky after start: $(nci_state flaky state)"
+assert_eq "slow is running" starting "$(nci_state slow state)"
+"$CTL" -s "$SD" kill USR1 slow; assert_eq "kill rc" 0 "$?"
+wait_for 5 test -s "$TMP/slow.sig" || fail "slow got no SIGUSR1"
+assert_match "the signal" '^SIGUSR1 ' "$(cat "$TMP/slow.sig")"
+"$CTL" -s "$SD" stop slow; assert_eq "stop running rc" 0 "$?"
+wait_for 5 unit_is slow down || fail "slow after stop: $(nci_state slow state)"
+assert_match "stopped logged" 'nci-init: info: unit slow stopped' "$(cat "$ERR")"
+"$CTL" -s "$SD" reload prep 2> /dev/null; assert_eq "reload of a oneshot rc" 3 "$?"
+assert_eq "svc untouched" up "$(nci_state svc state)"
+stop_init
+assert_eq "exit code" 0 "$rc"
+
 t "output: a process a oneshot leaves running (a daemon it started) lives on and its lines still come out"
 # Under systemd the daemon stays in the unit's cgroup, its stdout still the journal's stream.
 rm -f "$TMP/daemon.pid" "$TMP/daemon-go"
