@@ -268,13 +268,28 @@ void oneshot_stopped (unit *u)
   int again = u->ctl_restart ;
   u->ctl_stop = 0 ;
   u->ctl_restart = 0 ;
-  early_settle(u) ;
+  /* failed meanwhile (what it requires failed): it stays failed */
+  if (u->state == U_FAILED) return ;
+  /* an early oneshot run again still holds the longruns back */
+  if (!again) early_settle(u) ;
   u->state = U_DONE ;
   u->st.result = NCI_RESULT_SUCCESS ;
   set_ustate(u, NCI_STATE_DOWN) ;
   ilog("unit ", u->name, " stopped", 0) ;
   state_write_boot() ;
-  if (again && !G.shutting) oneshot_start(u) ;
+  if (again && !G.shutting) oneshot_command_start(u) ;
+}
+
+/* A start asked for by a command: when no output slot is free it is said,
+   not silently dropped. */
+void oneshot_command_start (unit *u)
+{
+  oneshot_start(u) ;
+  if (u->state != U_STARTING)
+  {
+    strerr_warnw3x("no output slot free to start ", u->name, " now: try again") ;
+    early_settle(u) ;
+  }
 }
 
 void oneshot_start (unit *u)
@@ -332,7 +347,12 @@ void on_oneshot_exit (unit *u, int wstat)
     set_ustate(u, u->state == U_FAILED ? NCI_STATE_FAILED : NCI_STATE_DOWN) ;
     return ;
   }
-  if (u->post_down) { u->post_down = 0 ; return ; }
+  if (u->post_down)
+  {
+    u->post_down = 0 ;
+    if (u->ctl_restart && !G.shutting) { u->ctl_restart = 0 ; oneshot_command_start(u) ; }
+    return ;
+  }
   if (u->ctl_stop) { oneshot_stopped(u) ; return ; }
   early_settle(u) ;
   if (u->state != U_STARTING) return ;
@@ -390,6 +410,16 @@ static int reopen_write (int rfd)
   return open(path, O_WRONLY | O_CLOEXEC) ;
 }
 
+/* A start of nci-supervise that failed is tried again a second later (at
+   boot, one that could not create its pipes too): the service is never left
+   without one for good. */
+static void supervise_retry (unit *u)
+{
+  tain sec ;
+  tain_from_millisecs(&sec, 1000) ;
+  tain_add_g(&u->deadline, &sec) ;
+}
+
 /* Each longrun's output pipes outlive its nci-supervise: init holds their read
    ends, so a service whose supervise died never writes into a pipe without a
    reader, and the next supervise reads the same pipes. Init holds only the read
@@ -401,16 +431,16 @@ void supervise_start (unit *u)
   if (u->svfds[0] < 0)
   {
     int p[2], q[2] ;
-    if (pipecoe(p) < 0) { strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
-    if (pipecoe(q) < 0) { fd_close(p[0]) ; fd_close(p[1]) ; strerr_warnwu2sys("create the output pipes of ", u->name) ; return ; }
+    if (pipecoe(p) < 0) { strerr_warnwu2sys("create the output pipes of ", u->name) ; supervise_retry(u) ; return ; }
+    if (pipecoe(q) < 0) { fd_close(p[0]) ; fd_close(p[1]) ; strerr_warnwu2sys("create the output pipes of ", u->name) ; supervise_retry(u) ; return ; }
     u->svfds[0] = p[0] ; u->svfds[1] = p[1] ; u->svfds[2] = q[0] ; u->svfds[3] = q[1] ;
   }
   else
   {
     u->svfds[1] = reopen_write(u->svfds[0]) ;
-    if (u->svfds[1] < 0) { strerr_warnwu2sys("reopen the output pipes of ", u->name) ; return ; }
+    if (u->svfds[1] < 0) { strerr_warnwu2sys("reopen the output pipes of ", u->name) ; supervise_retry(u) ; return ; }
     u->svfds[3] = reopen_write(u->svfds[2]) ;
-    if (u->svfds[3] < 0) { fd_close(u->svfds[1]) ; u->svfds[1] = -1 ; strerr_warnwu2sys("reopen the output pipes of ", u->name) ; return ; }
+    if (u->svfds[3] < 0) { fd_close(u->svfds[1]) ; u->svfds[1] = -1 ; strerr_warnwu2sys("reopen the output pipes of ", u->name) ; supervise_retry(u) ; return ; }
   }
   {
     char dir[PATH_MAX] ;
@@ -428,7 +458,7 @@ void supervise_start (unit *u)
   }
   fd_close(u->svfds[1]) ; u->svfds[1] = -1 ;
   fd_close(u->svfds[3]) ; u->svfds[3] = -1 ;
-  if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; return ; }
+  if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; supervise_retry(u) ; return ; }
   u->pid = pid ;
   tain_copynow(&u->sv_started) ;
   u->deadline = tain_zero ;

@@ -63,11 +63,13 @@ void lines_read (int fd, char *buf, size_t *len, size_t max, void (*f) (char con
 }
 
 /* Stops a oneshot for a command: a running up script gets SIGTERM, one that is
-   up runs its down script; what comes after is in oneshot_stopped. */
+   up runs its down script; what comes after is in oneshot_stopped. A script
+   already running for a stop (or a post-start ExecStop) is left to end. */
 static void stop (unit *u)
 {
-  if (u->pid > 0 && u->state == U_STARTING)
+  if (u->pid > 0)
   {
+    if (u->state != U_STARTING || u->ctl_stop) return ;
     u->ctl_stop = 1 ;
     kill(-u->pid, SIGTERM) ;
     kill(-u->pid, SIGCONT) ;
@@ -80,6 +82,7 @@ static void stop (unit *u)
     if (!oneshot_spawn(u, "./down"))
     {
       strerr_warnw3x("no output slot free to stop ", u->name, ": try again") ;
+      u->ctl_restart = 0 ;
       return ;
     }
     u->ctl_stop = 1 ;
@@ -118,8 +121,10 @@ static void command (char const *line, size_t len)
   switch (line[0])
   {
     case 'u' :
-      if (u->pid > 0 || u->state == U_UP) return ;
-      oneshot_start(u) ;
+      if (u->state == U_UP || (u->state == U_STARTING && !u->ctl_stop)) return ;
+      /* while a script ends (a stop's, an ExecStop after the start): then */
+      if (u->pid > 0) { u->ctl_restart = 1 ; return ; }
+      oneshot_command_start(u) ;
       break ;
     case 'd' :
       u->ctl_restart = 0 ;
@@ -131,7 +136,7 @@ static void command (char const *line, size_t len)
         u->ctl_restart = 1 ;
         stop(u) ;
       }
-      else oneshot_start(u) ;
+      else oneshot_command_start(u) ;
       break ;
     default : break ;
   }

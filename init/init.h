@@ -45,7 +45,7 @@ struct unit_s
   pid_t pid ;                       /* oneshot's script, or the longrun's nci-supervise */
   int killed ;                      /* oneshot: the timeout's SIGTERM was sent */
   int ctl_stop ;                    /* oneshot: stopped by a command (nci-ctl stop) */
-  int ctl_restart ;                 /* ... and started again once stopped */
+  int ctl_restart ;                 /* oneshot: started by a command once its script ends */
   int stopping ;                    /* being stopped at shutdown */
   int stop_logged ;                 /* ... and said so */
   int stopped ;                     /* stopped at shutdown, or nothing to stop */
@@ -117,6 +117,7 @@ extern void supervise_start (unit *u) ;
 extern int oneshot_spawn (unit *u, char const *script) ;
 extern void oneshot_start (unit *u) ;
 extern void oneshot_stopped (unit *u) ;
+extern void oneshot_command_start (unit *u) ;
 extern void oneshot_deadline (unit *u, unsigned int ms) ;
 extern void slot_check (int i) ;
 extern void slots_drain (void) ;

@@ -216,7 +216,7 @@ static _Noreturn void vm_pid1 (sigset_t const *set)
 
 void vm_init (void)
 {
-  sigset_t set, old ;
+  sigset_t set ;
   pid_t pid ;
   if (!in_initial_pidns()) return ;
   mount_if_missing("/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0) ;
@@ -238,13 +238,14 @@ void vm_init (void)
   sigaddset(&set, SIGPWR) ; sigaddset(&set, SIGRTMIN + 3) ; sigaddset(&set, SIGHUP) ;
   sigaddset(&set, SIGUSR1) ; sigaddset(&set, SIGUSR2) ; sigaddset(&set, SIGWINCH) ;
   sigaddset(&set, SIGQUIT) ;
-  if (sigprocmask(SIG_BLOCK, &set, &old) < 0) { say_sys("block signals") ; vm_end(&set) ; }
+  if (sigprocmask(SIG_BLOCK, &set, 0) < 0) { say_sys("block signals") ; vm_end(&set) ; }
   pid = fork() ;
   if (pid < 0) { say_sys("fork nci-init") ; vm_end(&set) ; }
   if (!pid)
   {
-    /* nci-init proper, started as from a shell */
-    if (sigprocmask(SIG_SETMASK, &old, 0) < 0) strerr_diefu1sys(111, "unblock signals") ;
+    /* nci-init proper, started as from a shell. The signals stay blocked
+       until it traps them (selfpipe): one PID 1 forwards while the tree loads
+       waits for it instead of ending it by its default action. */
     return ;
   }
   child = pid ;

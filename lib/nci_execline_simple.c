@@ -40,7 +40,8 @@ unsigned int nci_execline_simple (char *s, size_t len, char const **argv, unsign
       {
         if (p >= end) return 0 ;
         if (*p == '"') { p++ ; break ; }
-        if (*p != '\\') { if (*p == '\n') return 0 ; *o++ = *p ; continue ; }
+        /* a raw newline or NUL in quotes: execlineb refuses or reads it otherwise */
+        if (*p != '\\') { if (*p == '\n' || !*p) return 0 ; *o++ = *p ; continue ; }
         if (++p >= end) return 0 ;
         switch (*p)
         {

@@ -120,10 +120,19 @@ static void snapshot (void)
   memcpy(snap_u.status, S.status_text, sizeof snap_u.status) ;
 }
 
+/* 1: the service counts as up in the status, 2: as down */
+static int state_direction (void)
+{
+  return S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP ? 1 : 2 ;
+}
+
 void sv_announce (char const *event)
 {
   size_t e = event ? strlen(event) : 0 ;
-  if (npending + e > sizeof pending || (direction(pending, npending) | direction(event, e)) == 3) sv_publish() ;
+  int pd = direction(pending, npending) ;
+  /* the letters pending go out with the state they were announced with, when
+     what comes now says the other way, in letters or in the state itself */
+  if (npending + e > sizeof pending || (pd | direction(event, e)) == 3 || (pd && (pd | state_direction()) == 3)) sv_publish() ;
   snapshot() ;
   if (e) memcpy(pending + npending, event, e) ;
   npending += e ;
@@ -695,7 +704,8 @@ void sv_on_timeout (void)
       sv_start() ;
       break ;
     case NCI_STATE_DOWN :
-      if (S.start_pending && S.want != WANT_DOWN) { sv_start() ; break ; }
+      /* an r is a start whatever is wanted; a d since then cancelled it */
+      if (S.start_pending) { sv_start() ; break ; }
       S.start_pending = 0 ;
       tain_add_g(&S.deadline, &tain_infinite_relative) ;
       break ;
@@ -777,6 +787,7 @@ static void want_up (enum want_e w)
 static void want_down (void)
 {
   S.want = WANT_DOWN ;
+  S.start_pending = 0 ;
   if (S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP)
   {
     S.stop_requested = 1 ;

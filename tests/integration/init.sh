@@ -488,7 +488,8 @@ mktree osctl \
   "$(unit once Type=oneshot "ExecStart=$SVC stamp $S once")" \
   "$(unit flaky Type=oneshot RemainAfterExit=true "ExecStart=/bin/sh -c 'test -e $TMP/flaky.ok'")" \
   "$(unit slow Type=oneshot after=svc "ExecStart=$SVC stamp $S slow onsig SIGUSR1 $TMP/slow.sig ignore pause")" \
-  "$(unit svc after=prep "ExecStart=$SVC pause")"
+  "$(unit svc after=prep "ExecStart=$SVC pause")" \
+  "$(unit sd Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S sd" "ExecStop=$SVC stamp $S sd.stop sleep 500")"
 boot osctl --on-failure continue "$TREE"
 wait_for 10 unit_is prep up || fail "prep: $(nci_state prep state)"
 wait_for 10 unit_is flaky failed || fail "flaky: $(nci_state flaky state)"
@@ -516,6 +517,12 @@ assert_match "the signal" '^SIGUSR1 ' "$(cat "$TMP/slow.sig")"
 wait_for 5 unit_is slow down || fail "slow after stop: $(nci_state slow state)"
 assert_match "stopped logged" 'nci-init: info: unit slow stopped' "$(cat "$ERR")"
 "$CTL" -s "$SD" reload prep 2> /dev/null; assert_eq "reload of a oneshot rc" 3 "$?"
+# commands while a stop's ExecStop still runs: no second ExecStop; a start waits for its end
+wait_for 5 unit_is sd up || fail "sd: $(nci_state sd state)"
+"$CTL" -s "$SD" stop sd; "$CTL" -s "$SD" stop sd; "$CTL" -s "$SD" restart sd
+wait_for 5 stamps_are "$S" sd 2 || fail "sd not started again after its stop: $(count_stamps "$S" sd) starts"
+assert_eq "one ExecStop for three commands" 1 "$(count_stamps "$S" sd.stop)"
+wait_for 5 unit_is sd up || fail "sd at the end: $(nci_state sd state)"
 assert_eq "svc untouched" up "$(nci_state svc state)"
 stop_init
 assert_eq "exit code" 0 "$rc"

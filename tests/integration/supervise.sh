@@ -526,6 +526,19 @@ assert_eq nci-state 600 "$(stat -c %a "$TMP/modes/supervise/nci-state")"
 assert_eq event 3730 "$(stat -c %a "$TMP/modes/event")"
 stop_sup modes
 
+t "r while a stop that d began is under way: started again once down"
+d=$TMP/rd
+mksvc rd timeout-kill=300 -- stamp "$d/stamps" start ignore SIGTERM pause
+start rd
+wait_for 3 test -s "$d/stamps" || fail "rd did not start"
+printf d > "$d/supervise/control"
+wait_for 3 eval '[ "$(st rd state)" = stopping ]' || fail "rd not stopping: $(st rd state)"
+printf r > "$d/supervise/control"
+two_starts() { [ "$(count "$d/stamps" start)" = 2 ]; }
+wait_for 5 two_starts || fail "not started again: $(count "$d/stamps" start) starts, state $(st rd state)"
+wait_for 3 eval '[ "$(st rd state)" = up ]' || fail "rd: $(st rd state)"
+stop_sup rd
+
 t "s6 tools: s6-svok, s6-svstat, s6-svc -u/-d/-wu/-wD/-wr, s6-svwait -U/-D/-u/-d"
 d=$TMP/s6
 mksvc s6 -- stamp "$d/stamps" start pause

@@ -206,6 +206,9 @@ START_TEST (test_limits)
   ck_assert_uint_eq(nci_execline_simple(buf, len, argv, 4), 2) ;
   ck_assert_str_eq(argv[0], "/bin/a\\b") ;
   ck_assert_str_eq(argv[1], "A\n\t\"") ;
+  /* a raw NUL inside quotes: execlineb refuses it, so it is not one simple command */
+  memcpy(buf, "#!/x/execlineb -P\n/bin/prog \"a\0b\"\n", 34) ;
+  ck_assert_uint_eq(nci_execline_simple(buf, 34, argv, 4), 0) ;
 }
 END_TEST
 
