@@ -128,6 +128,8 @@ static void loop (void)
     deadline_min(&d) ;
     r = iopause_g(x, n, &d) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    /* what is due is done whether or not the turn had events: a oneshot that
+       writes without a pause must not hold off its own timeout */
     if (!r) { on_deadlines() ; schedule() ; continue ; }
     if (x[0].revents & IOPAUSE_READ) handle_signals() ;
     if (x[1].revents & IOPAUSE_READ) handle_reports() ;
@@ -140,6 +142,7 @@ static void loop (void)
       else nci_outstream_write(&G.slots[i][k - 2]) ;
       slot_check(i) ;
     }
+    on_deadlines() ;
     schedule() ;
   }
 }

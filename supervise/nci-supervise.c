@@ -152,6 +152,9 @@ static void init (char const *dir, char const *name, int prefix)
   else S.want = WANT_UP ;
 }
 
+static tain group_at ;    /* when to look again for processes left of a stopped service */
+static int group_timed ;
+
 static void loop (void)
 {
   while (!S.exit_now)
@@ -160,8 +163,8 @@ static void loop (void)
     unsigned int n = 0, isig, ictl, inotify = 8, iready = 8, iout = 8, ierr = 8, wout = 8, werr = 8 ;
     int readyfd = S.readyfd ;
     unsigned int iadopt = 9 ;
-    int r ;
-    tain pub ;
+    int r, prepare ;
+    tain pub, prep ;
     int later = sv_publish_later(&pub) ;
     if (!later) sv_publish() ;
     x[isig = n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
@@ -175,37 +178,46 @@ static void loop (void)
     if (nci_outstream_wants_write(&S.err)) x[werr = n++] = (iopause_fd){ .fd = S.err.outfd, .events = IOPAUSE_WRITE } ;
     {
       /* the nearest of: the state machine's deadline, a group re-check, a deferred
-       publish, the making of the next status files */
+         publish, the making of the next status files */
       tain d = S.deadline ;
-      tain prep ;
-      enum { AT_MACHINE, AT_GROUP, AT_PUBLISH, AT_PREPARE } what = AT_MACHINE ;
-      if (S.group_wait)
+      if (!S.group_wait) group_timed = 0 ;
+      else if (!group_timed)
       {
-        tain soon, g ;
+        tain soon ;
         tain_from_millisecs(&soon, GROUP_RECHECK_MS) ;
-        tain_add_g(&g, &soon) ;
-        if (tain_less(&g, &d)) { d = g ; what = AT_GROUP ; }
+        tain_add_g(&group_at, &soon) ;
+        group_timed = 1 ;
       }
-      if (later && tain_less(&pub, &d)) { d = pub ; what = AT_PUBLISH ; }
-      if (sv_prepare_later(&prep) && tain_less(&prep, &d)) { d = prep ; what = AT_PREPARE ; }
+      prepare = sv_prepare_later(&prep) ;
+      if (group_timed && tain_less(&group_at, &d)) d = group_at ;
+      if (later && tain_less(&pub, &d)) d = pub ;
+      if (prepare && tain_less(&prep, &d)) d = prep ;
       r = iopause_g(x, n, &d) ;
-      if (!r && what == AT_GROUP) { sv_on_group_check() ; continue ; }
-      if (!r && what == AT_PUBLISH) { sv_publish() ; continue ; }
-      if (!r && what == AT_PREPARE) { sv_prepare() ; continue ; }
     }
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
-    if (!r) { sv_on_timeout() ; continue ; }
-    /* deaths first: a service that exec'ed and died at once is a failed start,
-       not a ready one */
-    if (x[isig].revents & IOPAUSE_READ) handle_signals() ;
-    if (iadopt < n && x[iadopt].revents && S.adoptfd >= 0) sv_on_adopted_exit() ;
-    if (iready < n && x[iready].revents && S.readyfd == readyfd) sv_on_ready_fd() ;
-    if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
-    if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
-    if (iout < n && x[iout].revents) out_read(&S.out) ;
-    if (ierr < n && x[ierr].revents) out_read(&S.err) ;
-    if (wout < n && x[wout].revents) nci_outstream_write(&S.out) ;
-    if (werr < n && x[werr].revents) nci_outstream_write(&S.err) ;
+    if (r)
+    {
+      /* deaths first: a service that exec'ed and died at once is a failed start,
+         not a ready one */
+      if (x[isig].revents & IOPAUSE_READ) handle_signals() ;
+      if (iadopt < n && x[iadopt].revents && S.adoptfd >= 0) sv_on_adopted_exit() ;
+      if (iready < n && x[iready].revents && S.readyfd == readyfd) sv_on_ready_fd() ;
+      if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
+      if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
+      if (iout < n && x[iout].revents) out_read(&S.out) ;
+      if (ierr < n && x[ierr].revents) out_read(&S.err) ;
+      if (wout < n && x[wout].revents) nci_outstream_write(&S.out) ;
+      if (werr < n && x[werr].revents) nci_outstream_write(&S.err) ;
+    }
+    /* what is due is done whether or not the turn had events: a service that
+       writes without a pause must not hold off the timeout of its own stop */
+    if (!S.exit_now)
+    {
+      if (group_timed && !tain_future(&group_at)) { group_timed = 0 ; sv_on_group_check() ; }
+      if (later && !tain_future(&pub)) sv_publish() ;
+      if (prepare && !tain_future(&prep)) sv_prepare() ;
+      if (!tain_future(&S.deadline)) sv_on_timeout() ;
+    }
     /* a partial line is emitted once its writer is gone and the pipe is empty */
     if (S.out.flush && nci_outstream_wants_read(&S.out)) out_read(&S.out) ;
     if (S.err.flush && nci_outstream_wants_read(&S.err)) out_read(&S.err) ;

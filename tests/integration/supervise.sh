@@ -371,6 +371,25 @@ assert_eq last-exit "killed SIGKILL" "$(st stubborn last-exit)"
 assert_eq state down "$(st stubborn state)"
 stop_sup stubborn
 
+t "stop timeout: a service ignoring SIGTERM and writing without a pause still gets SIGKILL after timeout-kill"
+d=$TMP/chatty
+# lines of 4000 bytes, one write each: the pipe never empties, so nci-supervise's every
+# wait returns with something to read; its output goes to /dev/null, not to a file
+mksvc chatty timeout-kill=300 -- ignore SIGTERM stamp "$d/stamps" start lines 100000000 4000 chat
+"$SUP" "$d" > /dev/null 2> "$d.err" &
+SV[chatty]=$!
+wait_for 3 test -e "$d/supervise/nci-state" || fail "chatty: nci-supervise did not start: $(cat "$d.err")"
+wait_for 3 test -s "$d/stamps" || fail "chatty did not start"
+p=$(st chatty pid)
+t0=$(now_ms)
+s6-svc -wD -T 5000 -d "$d" || fail "s6-svc -wD: still up after 5 s"
+el=$(( $(now_ms) - t0 ))
+# the issue's bound, as for the quiet service above: TimeoutStopSec + 100 ms
+if [ "$el" -lt 300 ] || [ "$el" -gt 400 ]; then fail "down after ${el} ms, expected 300..400"; fi
+gone "$p" || fail "service $p still running"
+assert_eq last-exit "killed SIGKILL" "$(st chatty last-exit)"
+stop_sup chatty
+
 # ---------------------------------------------------------------------------------------------
 # KillMode on a service with a child: main.sig and child.sig say who got which signal.
 
