@@ -5,7 +5,17 @@ set -u
 : "${NCI_BUILD:?NCI_BUILD must name the build directory}"
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
-FIXTURES=${NCI_FIXTURES:-$ROOT/../shared/fixtures/nixos}
+# The NixOS fixtures live beside the checkout (../shared); a clone made elsewhere finds
+# them beside the checkout it was cloned from. NCI_FIXTURES overrides both.
+fixtures_dir() {
+  local origin
+  if [ -d "$ROOT/../shared/fixtures/nixos" ]; then echo "$ROOT/../shared/fixtures/nixos"; return; fi
+  origin=$(git -C "$ROOT" remote get-url origin 2>/dev/null) || origin=""
+  if [ -n "$origin" ] && [ -d "$origin/../shared/fixtures/nixos" ]; then echo "$origin/../shared/fixtures/nixos"; return; fi
+  echo "$ROOT/../shared/fixtures/nixos"
+}
+FIXTURES=${NCI_FIXTURES:-$(fixtures_dir)}
+[ -d "$FIXTURES" ] || echo "# no NixOS fixtures at $FIXTURES (set NCI_FIXTURES): the cases that read them fail" >&2
 EXECLINE_BINDIR=${EXECLINE_BINDIR:-/usr/lib/execline/bin}
 export PATH="$NCI_BUILD:$PATH"
 _case=""; _passed=0; _failed=0; _case_failed=0
