@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <skalibs/direntry.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include <nci/defaults.h>
+#include <nci/dirnames.h>
 #include "init.h"
 
 /* The tree is read once, at start; everything init needs later is sized here. */
@@ -49,39 +49,19 @@ static char const *const known[] =
   "after", "requires", "binds-to", "part-of", "remain-after-exit", "down", "up", "run",
   "failure-action", "success-action", "timeout-start", "timeout-kill", 0
 } ;
-static unsigned int present ;
+static uint32_t present ;
 
 static void list_unit (char const *name)
 {
   char path[PATH_MAX] ;
-  DIR *d ;
   tree_path(path, name, "") ;
-  present = 0 ;
-  d = opendir(path) ;
-  if (!d)
-  {
-    /* no directory: no files, and the missing up or run script says so below */
-    if (errno == ENOENT) return ;
-    strerr_diefu2sys(111, "open ", path) ;
-  }
-  for (;;)
-  {
-    direntry *e ;
-    errno = 0 ;
-    e = readdir(d) ;
-    if (!e) break ;
-    for (unsigned int i = 0 ; known[i] ; i++)
-      if (!strcmp(e->d_name, known[i])) { present |= 1U << i ; break ; }
-  }
-  if (errno) strerr_diefu2sys(111, "read the directory ", path) ;
-  dir_close(d) ;
+  /* no directory: no files, and the missing up or run script says so below */
+  if (!nci_dir_names(path, known, &present) && errno != ENOENT) strerr_diefu2sys(111, "list ", path) ;
 }
 
 static int listed (char const *file)
 {
-  for (unsigned int i = 0 ; known[i] ; i++)
-    if (!strcmp(file, known[i])) return !!(present & 1U << i) ;
-  return 1 ;
+  return nci_dir_has(known, present, file) ;
 }
 
 /* Reads TREE/units/NAME/FILE into sa; 0 when there is no such file. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 
 #include <nci/statefile.h>
@@ -46,14 +47,7 @@ int nci_statefile_put (nci_statefile *f, char const *dir, char const *s, size_t 
   if (!nci_statefile_prepare(f, dir)) return 0 ;
   fd = f->fd ;
   f->fd = -1 ;
-  while (len)
-  {
-    ssize_t w = write(fd, s, len) ;
-    if (w < 0 && errno == EINTR) continue ;
-    if (w <= 0) { if (!w) errno = EIO ; fd_close(fd) ; unlink(tmp) ; return 0 ; }
-    s += w ;
-    len -= (size_t)w ;
-  }
+  if (allwrite(fd, s, len) < len) { fd_close(fd) ; unlink(tmp) ; return 0 ; }
   if (close(fd) < 0) { unlink(tmp) ; return 0 ; }
   /* by number: not every libc wraps renameat2 (Linux 3.15) */
   if (syscall(SYS_renameat2, AT_FDCWD, tmp, AT_FDCWD, fn, RENAME_EXCHANGE) == 0) return 1 ;

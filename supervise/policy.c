@@ -1,4 +1,3 @@
-#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,6 +10,7 @@
 #include <skalibs/strerr.h>
 
 #include <nci/defaults.h>
+#include <nci/dirnames.h>
 #include <nci/signal.h>
 #include "supervise.h"
 
@@ -36,34 +36,9 @@ static char const *const known[] =
 } ;
 static uint32_t present ;
 
-/* getdents64 on a stack buffer: opendir would allocate, and a heap is pages of
-   private memory in every nci-supervise. */
-static void list_dir (void)
-{
-  char buf[1024] __attribute__((aligned(8))) ;
-  int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
-  if (fd < 0) strerr_diefu2sys(111, "list ", dirname_) ;
-  for (;;)
-  {
-    long r = syscall(SYS_getdents64, fd, buf, sizeof buf) ;
-    if (r < 0) strerr_diefu2sys(111, "list ", dirname_) ;
-    if (!r) break ;
-    for (long off = 0 ; off < r ; )
-    {
-      struct { uint64_t ino ; int64_t off ; unsigned short reclen ; unsigned char type ; char name[] ; } *e = (void *)(buf + off) ;
-      for (unsigned int i = 0 ; known[i] ; i++)
-        if (!strcmp(e->name, known[i])) { present |= (uint32_t)1 << i ; break ; }
-      off += e->reclen ;
-    }
-  }
-  fd_close(fd) ;
-}
-
 static int listed (char const *file)
 {
-  for (unsigned int i = 0 ; known[i] ; i++)
-    if (!strcmp(file, known[i])) return !!(present & (uint32_t)1 << i) ;
-  return 1 ;
+  return nci_dir_has(known, present, file) ;
 }
 
 /* Reads FILE's first line into buf; 0 when there is no such file. */
@@ -155,7 +130,7 @@ void policy_read (policy *p, char const *dir)
      of its large, rarely used fields are never touched */
   char buf[64] ;
   dirname_ = dir ;
-  list_dir() ;
+  if (!nci_dir_names(".", known, &present)) strerr_diefu2sys(111, "list ", dir) ;
 
   if (read_line("type", buf, sizeof buf) && strcmp(buf, "longrun"))
     strerr_dief4x(100, dir, " is a ", buf, ", not a longrun: nci-init runs oneshots itself") ;
