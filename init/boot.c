@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <skalibs/buffer.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
@@ -21,9 +22,27 @@
    longrun also waits for the early oneshots. A failure fails the units that
    require it and, per --on-failure and FailureAction=, ends the container. */
 
+/* Decisions are logged into buffer_2 without a flush: the loop flushes it once
+   per turn (ilog_flush), so a step that starts or stops a hundred units costs a
+   few writes, not a hundred. Warnings (strerr) flush it first, so the order of
+   lines holds, and so does a oneshot's output, written after ilog_flush. */
 void ilog (char const *s1, char const *s2, char const *s3, char const *s4)
 {
-  strerr_warni4x(s1, s2 ? s2 : "", s3 ? s3 : "", s4 ? s4 : "") ;
+  char const *v[6] = { PROG, ": info: ", s1, s2, s3, s4 } ;
+  size_t len = 1 ;
+  for (unsigned int i = 0 ; i < 6 ; i++) if (v[i]) len += strlen(v[i]) ;
+  /* a line goes out in one write: split, another process's line could come
+     between its halves */
+  if (len > buffer_available(buffer_2)) ilog_flush() ;
+  for (unsigned int i = 0 ; i < 6 ; i++)
+    if (v[i] && buffer_puts(buffer_2, v[i]) < 0) return ;
+  buffer_put(buffer_2, "\n", 1) ;
+}
+
+void ilog_flush (void)
+{
+  /* nowhere to report a failed write of the log itself */
+  buffer_flush(buffer_2) ;
 }
 
 void set_exit (int code)
@@ -442,6 +461,9 @@ void supervise_start (unit *u)
     u->svfds[3] = reopen_write(u->svfds[2]) ;
     if (u->svfds[3] < 0) { fd_close(u->svfds[1]) ; u->svfds[1] = -1 ; strerr_warnwu2sys("reopen the output pipes of ", u->name) ; supervise_retry(u) ; return ; }
   }
+  /* said before the start, and written out: the service's first lines, which
+     its nci-supervise writes, must not come before it */
+  if (u->state == U_WAITING) { ilog("starting ", u->name, 0, 0) ; ilog_flush() ; }
   {
     char dir[PATH_MAX] ;
     char const *argv[6] ;
@@ -462,11 +484,7 @@ void supervise_start (unit *u)
   u->pid = pid ;
   tain_copynow(&u->sv_started) ;
   u->deadline = tain_zero ;
-  if (u->state == U_WAITING)
-  {
-    u->state = U_STARTING ;
-    ilog("starting ", u->name, 0, 0) ;
-  }
+  if (u->state == U_WAITING) u->state = U_STARTING ;
 }
 
 void on_supervise_exit (unit *u, int wstat)

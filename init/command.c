@@ -14,7 +14,9 @@
 
 void command_start (void)
 {
-  pid_t pid = fork() ;
+  pid_t pid ;
+  ilog_flush() ;  /* the child must not write the parent's pending lines again */
+  pid = fork() ;
   if (pid < 0)
   {
     strerr_warnwu2sys("fork for ", G.cmd[0]) ;

@@ -123,6 +123,7 @@ extern void slot_check (int i) ;
 extern void slots_drain (void) ;
 extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
+extern void ilog_flush (void) ;
 
 /* shutdown.c */
 extern void shutdown_begin (int code) ;

@@ -126,6 +126,7 @@ static void loop (void)
       }
     }
     deadline_min(&d) ;
+    ilog_flush() ;
     r = iopause_g(x, n, &d) ;
     if (r < 0) strerr_diefu1sys(111, "iopause") ;
     /* what is due is done whether or not the turn had events: a oneshot that
@@ -139,7 +140,7 @@ static void loop (void)
       int i = who[j] / 4, k = who[j] % 4 ;
       if (!x[j].revents || G.slot_unit[i] < 0) continue ;
       if (k < 2) { if (!nci_outstream_read(&G.slots[i][k])) strerr_warnwu1sys("read a oneshot's output") ; }
-      else nci_outstream_write(&G.slots[i][k - 2]) ;
+      else { ilog_flush() ; nci_outstream_write(&G.slots[i][k - 2]) ; }
       slot_check(i) ;
     }
     on_deadlines() ;
@@ -285,6 +286,7 @@ int main (int argc, char const *const *argv)
     fmt[uint_fmt(fmt, (unsigned int)G.exitcode)] = 0 ;
     ilog("exiting with code ", fmt, 0, 0) ;
   }
+  ilog_flush() ;
   slots_drain() ;
   state_write_boot() ;
   return G.exitcode ;
