@@ -79,9 +79,22 @@ static void child_env (char const *const *env)
 
 /* In the child of a vfork: execs ./run. A run script that is one command, as
    nci-convert writes it for most units, is exec'd without execlineb: the same
-   argv, one process image less on every start (make bench). The buffers are
-   small because they are the parent's stack pages: bigger scripts go to
-   execlineb. */
+   argv, one process image less on every start (make bench). It is done only
+   where the kernel would have run the script: run executable, its execlineb
+   there and executable; otherwise ./run is exec'd and fails as it would have.
+   The buffers are small because they are the parent's stack pages: bigger
+   scripts go to execlineb. */
+/* buf starts with "#!PATH -P\n" (nci_execline_simple checked it): whether
+   PATH is an executable file. PATH is cut out of buf in place. A blank in
+   it would make the kernel's interpreter something else ("#!/bin/sh x/execlineb -P"). */
+static int interpreter_runs (char *buf)
+{
+  char *sp = strchr(buf, '\n') - 3 ;
+  *sp = 0 ;
+  if (strpbrk(buf + 2, " \t")) return 0 ;
+  return access(buf + 2, X_OK) == 0 ;
+}
+
 #define RUN_MAX 2048
 #define RUN_WORDS 128
 static void exec_run (char const *const *argv, char const *const *envp)
@@ -93,7 +106,8 @@ static void exec_run (char const *const *argv, char const *const *envp)
   {
     size_t r = allread(fd, buf, sizeof buf) ;
     close(fd) ;
-    if (r < sizeof buf && nci_execline_simple(buf, r, words, RUN_WORDS))
+    if (r < sizeof buf && nci_execline_simple(buf, r, words, RUN_WORDS)
+     && interpreter_runs(buf) && access("./run", X_OK) == 0)
     {
       execve(words[0], (char *const *)words, (char *const *)envp) ;
       /* execlineb's codes for a command it cannot exec */

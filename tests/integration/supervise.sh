@@ -518,6 +518,25 @@ wait_for 2 has_line "$d.err" world || fail "stderr: [$(cat "$d.err")]"
 assert_eq stdout hello "$(cat "$d.out")"
 stop_sup noprefix
 
+t "run of one command (as nci-convert writes it) runs without execlineb only where the kernel would run it"
+# el_svc NAME INTERPRETER MODE: run is "#!INTERPRETER -P" and one command that touches NAME.ran
+el_svc() {
+  mkdir -p "$TMP/$1"
+  printf '#!%s -P\n%s touch %s pause\n' "$2" "$TESTSVC" "$TMP/$1.ran" > "$TMP/$1/run"
+  chmod "$3" "$TMP/$1/run"
+}
+el_svc el-ok "$EXECLINE_BINDIR/execlineb" 755
+el_svc el-noexec "$EXECLINE_BINDIR/execlineb" 644
+el_svc el-nointerp "$TMP/no-such-dir/execlineb" 755
+for n in el-ok el-noexec el-nointerp; do start "$n"; done
+wait_for 3 test -e "$TMP/el-ok.ran" || fail "el-ok: the command did not run: $(cat "$TMP/el-ok.err")"
+assert_eq "el-ok state" up "$(st el-ok state)"
+for n in el-noexec el-nointerp; do
+  wait_for 3 grep -q "exec the run file of" "$TMP/$n.err" || fail "$n: no exec failure: [$(cat "$TMP/$n.err")]"
+  assert_eq "$n: its command never ran" no "$(test -e "$TMP/$n.ran" && echo yes || echo no)"
+done
+for n in el-ok el-noexec el-nointerp; do stop_sup "$n"; done
+
 # ---------------------------------------------------------------------------------------------
 # Control and s6's tools
 
