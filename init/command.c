@@ -3,7 +3,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <skalibs/selfpipe.h>
 #include <skalibs/strerr.h>
 
 #include "init.h"
@@ -26,7 +25,11 @@ void command_start (void)
   }
   if (!pid)
   {
-    selfpipe_finish() ;
+    sigset_t none ;
+    sigemptyset(&none) ;
+    /* init's signals are blocked (it reads them from a signalfd, closed on
+       exec): not the command's */
+    sigprocmask(SIG_SETMASK, &none, 0) ;
     execvp(G.cmd[0], (char *const *)G.cmd) ;
     strerr_dieexec(errno == ENOENT ? 127 : 126, G.cmd[0]) ;
   }

@@ -2,6 +2,7 @@
 #define NCI_INIT_H
 
 #include <sys/types.h>
+#include <signal.h>
 #include <skalibs/tai.h>
 #include <nci/outstream.h>
 #include <nci/unitstate.h>
@@ -124,6 +125,8 @@ extern void slots_drain (void) ;
 extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
 extern void ilog_flush (void) ;
+/* The signals nci-init acts on or passes on: its stop signals, SIGCHLD, and those for a command. */
+extern void signals_fill (sigset_t *set) ;
 
 /* shutdown.c */
 extern void shutdown_begin (int code) ;

@@ -1,5 +1,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
-#include <skalibs/selfpipe.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
@@ -48,12 +48,42 @@ static void reap (void)
   }
 }
 
+/* The signals nci-init acts on. They are blocked from the first instruction
+   of main on and read from a signalfd, never unblocked: one that comes while
+   the tree loads stays pending, where PID 1 of a container would drop it (a
+   signal without a handler is ignored there) and any other process would die
+   of it. skalibs' selfpipe_init unblocks every signal: not used for that. */
+static sigset_t sigs ;
+
+void signals_fill (sigset_t *set)
+{
+  sigemptyset(set) ;
+  sigaddset(set, SIGCHLD) ; sigaddset(set, SIGTERM) ; sigaddset(set, SIGINT) ;
+  sigaddset(set, SIGPWR) ; sigaddset(set, SIGRTMIN + 3) ; sigaddset(set, SIGHUP) ;
+  sigaddset(set, SIGUSR1) ; sigaddset(set, SIGUSR2) ; sigaddset(set, SIGWINCH) ;
+  sigaddset(set, SIGQUIT) ;
+}
+
+/* The next signal from the signalfd, 0 for none. */
+static int signal_next (void)
+{
+  struct signalfd_siginfo si ;
+  for (;;)
+  {
+    ssize_t r = read(sigfd, &si, sizeof si) ;
+    if (r == (ssize_t)sizeof si) return (int)si.ssi_signo ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r < 0 && errno == EAGAIN) return 0 ;
+    if (r >= 0) errno = EPIPE ;
+    strerr_diefu1sys(111, "read the signalfd") ;
+  }
+}
+
 static void handle_signals (void)
 {
   for (;;)
   {
-    int sig = selfpipe_read() ;
-    if (sig < 0) strerr_diefu1sys(111, "read the selfpipe") ;
+    int sig = signal_next() ;
     if (!sig) return ;
     switch (sig)
     {
@@ -181,7 +211,6 @@ static void find_supervise (void)
 static void setup (void)
 {
   int p[2] ;
-  sigset_t set ;
   if (!G.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
   find_supervise() ;
   raise_fd_limit() ;
@@ -194,15 +223,9 @@ static void setup (void)
   if (ndelay_on(p[0]) < 0 || ndelay_on(p[1]) < 0) strerr_diefu1sys(111, "make the report pipe non-blocking") ;
   G.reportr = p[0] ; G.reportw = p[1] ;
   for (int i = 0 ; i < ONESHOT_SLOTS ; i++) G.slot_unit[i] = -1 ;
-  sigfd = selfpipe_init() ;
-  if (sigfd < 0) strerr_diefu1sys(111, "init the selfpipe") ;
+  sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC) ;
+  if (sigfd < 0) strerr_diefu1sys(111, "create the signalfd") ;
   if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
-  sigemptyset(&set) ;
-  sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGINT) ;
-  sigaddset(&set, SIGPWR) ; sigaddset(&set, SIGRTMIN + 3) ; sigaddset(&set, SIGHUP) ;
-  sigaddset(&set, SIGUSR1) ; sigaddset(&set, SIGUSR2) ; sigaddset(&set, SIGWINCH) ;
-  sigaddset(&set, SIGQUIT) ;
-  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   tain_now_set_stopwatch_g() ;
   for (unsigned int i = 0 ; i < G.n ; i++) G.units[i].deadline = tain_zero ;
   G.final_deadline = tain_zero ;
@@ -253,6 +276,9 @@ int main (int argc, char const *const *argv)
   G.prefix = 1 ;
   G.on_failure_exit = 1 ;
   G.grace_ms = 3000 ;
+  signals_fill(&sigs) ;
+  /* cannot fail with a valid set; PID 1 of a machine must not die here */
+  sigprocmask(SIG_BLOCK, &sigs, 0) ;
   i = parse_args(argc, argv, &statedir) ;
   /* PID 1 of a machine stays in vm_init to the power off; what returns is
      the nci-init it forked, and from here on any exit is that child's */

@@ -231,21 +231,17 @@ void vm_init (void)
   if (reboot(RB_DISABLE_CAD) < 0) strerr_warnwu1sys("make Ctrl-Alt-Del a signal to PID 1") ;
 
   /* nci-init's stop signals and the ones it passes on to a command. Blocked
-     before the fork: PID 1 without a handler would drop one that came before
-     it waits; blocked, it stays pending for sigwaitinfo. */
-  sigemptyset(&set) ;
-  sigaddset(&set, SIGCHLD) ; sigaddset(&set, SIGTERM) ; sigaddset(&set, SIGINT) ;
-  sigaddset(&set, SIGPWR) ; sigaddset(&set, SIGRTMIN + 3) ; sigaddset(&set, SIGHUP) ;
-  sigaddset(&set, SIGUSR1) ; sigaddset(&set, SIGUSR2) ; sigaddset(&set, SIGWINCH) ;
-  sigaddset(&set, SIGQUIT) ;
+     (main did already): PID 1 without a handler would drop one that came
+     before it waits; blocked, it stays pending for sigwaitinfo. */
+  signals_fill(&set) ;
   if (sigprocmask(SIG_BLOCK, &set, 0) < 0) { say_sys("block signals") ; vm_end(&set) ; }
   pid = fork() ;
   if (pid < 0) { say_sys("fork nci-init") ; vm_end(&set) ; }
   if (!pid)
   {
-    /* nci-init proper, started as from a shell. The signals stay blocked
-       until it traps them (selfpipe): one PID 1 forwards while the tree loads
-       waits for it instead of ending it by its default action. */
+    /* nci-init proper, started as from a shell. The signals stay blocked:
+       one PID 1 forwards while the tree loads waits in nci-init's signalfd
+       instead of ending it by its default action. */
     return ;
   }
   child = pid ;

@@ -160,6 +160,13 @@ stop_init() {
   reap_init "${2:-10}"
 }
 
+# fifo_index: $TREE/index becomes a FIFO (its text kept in $TREE.index): nci-init blocks
+# opening it, before anything of the tree is loaded, until feed_index writes it.
+fifo_index() { mv "$TREE/index" "$TREE.index" && mkfifo "$TREE/index"; }
+# in_fifo_open PID: PID is blocked opening a FIFO no one writes
+in_fifo_open() { [ "$(cat "/proc/$1/wchan" 2>/dev/null)" = wait_for_partner ]; }
+feed_index() { timeout 5 cp "$TREE.index" "$TREE/index" || fail "nci-init did not read its index"; }
+
 # boot_state: the first line of STATEDIR/.nci-init/state ("state up"...)
 boot_state() { head -n 1 "$SD/.nci-init/state" 2>/dev/null; }
 is_booted() { [ "$(boot_state)" = "state up" ]; }

@@ -30,6 +30,17 @@ assert_eq "exit code" 0 "$rc"
 wait_for 5 gone "$orphan" || fail "the orphan ignoring SIGTERM is still there after --grace"
 assert_match "the grace ended it" 'SIGKILL to the processes left' "$(cat "$ERR")"
 
+t "subreaper: a SIGTERM while the tree loads does not kill nci-init: it stops cleanly once loaded"
+mktree subearly "$(unit svc "ExecStart=$SVC pause")"
+fifo_index
+run subearly "$TREE"
+wait_for 5 in_fifo_open "$P" || fail "nci-init did not block on its index"
+kill -TERM "$P"
+feed_index
+reap_init 5
+assert_eq "exit code" 0 "$rc"
+assert_match "it stopped" 'nci-init: info: stopping' "$(cat "$ERR")"
+
 t "subreaper: a failing unit ends it with the unit's code; nothing is left behind"
 mktree subfail "$(unit bad Type=oneshot "ExecStart=$SVC exit 5")" "$(unit other "ExecStart=$SVC pidfile $TMP/other.pid pause")"
 run subfail "$TREE"
