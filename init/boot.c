@@ -25,7 +25,9 @@
 /* Decisions are logged into buffer_2 without a flush: the loop flushes it once
    per turn (ilog_flush), so a step that starts or stops a hundred units costs a
    few writes, not a hundred. Warnings (strerr) flush it first, so the order of
-   lines holds, and so does a oneshot's output, written after ilog_flush. */
+   lines holds, and so does a oneshot's output, written after ilog_flush. A
+   state file is written after a flush too (statedir.c): what nci-ctl shows
+   has been logged. */
 void ilog (char const *s1, char const *s2, char const *s3, char const *s4)
 {
   char const *v[6] = { PROG, ": info: ", s1, s2, s3, s4 } ;
@@ -293,8 +295,8 @@ void oneshot_stopped (unit *u)
   if (!again) early_settle(u) ;
   u->state = U_DONE ;
   u->st.result = NCI_RESULT_SUCCESS ;
-  set_ustate(u, NCI_STATE_DOWN) ;
   ilog("unit ", u->name, " stopped", 0) ;
+  set_ustate(u, NCI_STATE_DOWN) ;
   state_write_boot() ;
   if (again && !G.shutting) oneshot_command_start(u) ;
 }
@@ -317,9 +319,9 @@ void oneshot_start (unit *u)
   u->state = U_STARTING ;
   u->st.pid = u->pid ;
   u->st.result = NCI_RESULT_NONE ;
+  ilog("starting ", u->name, 0, 0) ;
   set_ustate(u, NCI_STATE_STARTING) ;
   oneshot_deadline(u, u->timeout_ms) ;
-  ilog("starting ", u->name, 0, 0) ;
 }
 
 void on_oneshot_timeout (unit *u)
@@ -385,8 +387,8 @@ void on_oneshot_exit (unit *u, int wstat)
   {
     u->state = u->remain ? U_UP : U_DONE ;
     u->st.result = NCI_RESULT_SUCCESS ;
-    set_ustate(u, u->remain ? NCI_STATE_UP : NCI_STATE_DOWN) ;
     ilog("unit ", u->name, " finished", 0) ;
+    set_ustate(u, u->remain ? NCI_STATE_UP : NCI_STATE_DOWN) ;
     /* as systemd: a oneshot that does not remain is stopped at once, ExecStop= included */
     if (!u->remain && u->has_down && oneshot_spawn(u, "./down"))
     {

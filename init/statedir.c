@@ -124,6 +124,7 @@ void state_write_boot (void)
   /* called on every unit's change: written only when it says something new
      (at shutdown, 100 units stopping would write "stopping" 100 times) */
   if (n == lastn && !memcmp(buf, last, n)) return ;
+  ilog_flush() ;
   if (!openwritenclose_suffix(path, buf, n, ".new")) { strerr_warnwu2sys("write ", path) ; return ; }
   memcpy(last, buf, n) ;
   lastn = n ;
@@ -142,6 +143,7 @@ void state_write_unit (unit *u)
 {
   char dir[PATH_MAX] ;
   if (u->longrun && u->pid) return ;
+  ilog_flush() ;
   unit_path(dir, u, "") ;
   if (!u->longrun) memcpy(u->st.readiness, "oneshot", 8) ;
   else if (!u->st.readiness[0]) memcpy(u->st.readiness, "simple", 7) ;
