@@ -7,17 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <skalibs/allreadwrite.h>
+#include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <nci/signal.h>
 #include "convert.h"
 
 #define USAGE "nci-convert [ --strict ] [ --report FILE ] [ --execline-bindir DIR ] [ --nci-bindir DIR ] INPUT.json OUTDIR"
 
 char const *PROG = "nci-convert" ;
 
+/* The new tree, beside OUTDIR, until it is put in place. */
 static char *tmpdir ;
+static int tmpdir_made ;
 
 static int rm_rf_at (int dirfd, char const *name)
 {
@@ -41,11 +46,13 @@ static int rm_rf_at (int dirfd, char const *name)
   return unlinkat(dirfd, name, AT_REMOVEDIR) == 0 ;
 }
 
+/* Keeps errno for the message that follows. */
 static void cleanup (void)
 {
-  if (!tmpdir) return ;
-  rm_rf_at(AT_FDCWD, tmpdir) ;
-  tmpdir = 0 ;
+  int e = errno ;
+  if (tmpdir_made && !rm_rf_at(AT_FDCWD, tmpdir)) strerr_warnwu2sys("remove ", tmpdir) ;
+  tmpdir_made = 0 ;
+  errno = e ;
 }
 
 /* The report's unsupported and fails lines as warnings, in one write: there can be
@@ -82,18 +89,53 @@ static void write_report_file (char const *file, char const *text)
 static void commit (char const *outdir)
 {
   struct stat st ;
-  if (rename(tmpdir, outdir) == 0) { tmpdir = 0 ; return ; }
-  if (errno != ENOTEMPTY && errno != EEXIST) { int e = errno ; cleanup() ; errno = e ; strerr_diefusys(111, "rename ", tmpdir, " to ", outdir) ; }
+  if (rename(tmpdir, outdir) == 0) { tmpdir_made = 0 ; return ; }
+  if (errno != ENOTEMPTY && errno != EEXIST) { cleanup() ; strerr_diefusys(111, "rename ", tmpdir, " to ", outdir) ; }
   if (stat(outdir, &st) < 0 || !S_ISDIR(st.st_mode)) { cleanup() ; strerr_dief(111, "unable to replace ", outdir, ": not a directory") ; }
-  if (renameat2(AT_FDCWD, tmpdir, AT_FDCWD, outdir, RENAME_EXCHANGE) < 0)
-  {
-    int e = errno ;
-    cleanup() ;
-    errno = e ;
-    strerr_diefusys(111, "exchange ", tmpdir, " with ", outdir) ;
-  }
+  if (renameat2(AT_FDCWD, tmpdir, AT_FDCWD, outdir, RENAME_EXCHANGE) < 0) { cleanup() ; strerr_diefusys(111, "exchange ", tmpdir, " with ", outdir) ; }
+  tmpdir_made = 0 ;
   if (!rm_rf_at(AT_FDCWD, tmpdir)) strerr_warnwusys("remove the previous tree, now at ", tmpdir) ;
-  tmpdir = 0 ;
+}
+
+static void make_tmpdir (char const *outdir)
+{
+  size_t l = strlen(outdir) ;
+  while (l > 1 && outdir[l - 1] == '/') l-- ;
+  tmpdir = xmalloc(l + 16) ;
+  memcpy(tmpdir, outdir, l) ;
+  strcpy(tmpdir + l, ".nci-XXXXXX") ;
+  if (!mkdtemp(tmpdir)) strerr_diefusys(111, "create ", tmpdir) ;
+  tmpdir_made = 1 ;
+}
+
+/* The tree is written by a child process. A fatal error can end the writing on any
+   of its threads and at any depth (an allocation, a worker of parallel_for), and
+   strerr's dies _exit at once, with nowhere to clean up from; a signal can end it
+   too. Once the child is gone nothing writes in tmpdir any more: this process, on
+   its one thread, removes it, once, and exits as the child did. Only the few fatal
+   errors of this process itself call cleanup before they die. */
+static void write_tree (tree const *t, paths const *p, char const *report, char const *report_file)
+{
+  int wstat ;
+  pid_t pid = fork() ;
+  if (pid < 0) { cleanup() ; strerr_diefusys(111, "fork to write the tree in ", tmpdir) ; }
+  if (!pid)
+  {
+    if (chmod(tmpdir, 0755) < 0) strerr_diefusys(111, "chmod ", tmpdir) ;
+    if (!tree_write(tmpdir, t, p, report)) strerr_diefusys(111, "write the tree in ", tmpdir) ;
+    if (report_file) write_report_file(report_file, report) ;
+    _exit(0) ;
+  }
+  if (wait_pid(pid, &wstat) < 0) { cleanup() ; strerr_diefusys(111, "wait for the writer of ", tmpdir) ; }
+  if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) return ;
+  cleanup() ;
+  if (WIFSIGNALED(wstat))
+  {
+    char sig[NCI_SIGNAL_NAME_MAX] ;
+    nci_signal_name(WTERMSIG(wstat), sig) ;
+    strerr_dief(111, "unable to write the tree in ", tmpdir, ": killed by ", sig) ;
+  }
+  _exit(WEXITSTATUS(wstat)) ;
 }
 
 int main (int argc, char const *const *argv)
@@ -143,24 +185,8 @@ int main (int argc, char const *const *argv)
     if (strict) strerr_dief(1, input_name, ": --strict: the input uses what nci does not implement, or makes units fail (listed above)") ;
   }
 
-  {
-    size_t l = strlen(args[1]) ;
-    while (l > 1 && args[1][l - 1] == '/') l-- ;
-    tmpdir = xmalloc(l + 16) ;
-    memcpy(tmpdir, args[1], l) ;
-    strcpy(tmpdir + l, ".nci-XXXXXX") ;
-    if (!mkdtemp(tmpdir)) { char const *d = tmpdir ; tmpdir = 0 ; strerr_diefusys(111, "create ", d) ; }
-    if (chmod(tmpdir, 0755) < 0) { int e = errno ; cleanup() ; errno = e ; strerr_diefusys(111, "chmod ", args[1]) ; }
-  }
-  if (!tree_write(tmpdir, &t, &p, report))
-  {
-    int e = errno ;
-    char const *d = xstrdup(tmpdir) ;
-    cleanup() ;
-    errno = e ;
-    strerr_diefusys(111, "write the tree in ", d) ;
-  }
-  if (report_file) write_report_file(report_file, report) ;
+  make_tmpdir(args[1]) ;
+  write_tree(&t, &p, report, report_file) ;
   commit(args[1]) ;
   return 0 ;
 }

@@ -218,3 +218,65 @@ assert_eq "exit status" 111 "$rc"
 assert_match "message" "^nci-convert: fatal: unable to create $TMP/ro/tree.nci-......: Read-only file system\$" "$out"
 assert_no_file "$TMP/ro/tree"
 [ -z "$(ls "$TMP/ro")" ] || fail "something was written: $(ls "$TMP/ro")"
+
+# A fatal error once the new tree is being written, whatever the thread or depth it
+# comes from: a non-zero exit, one line naming what failed, no temporary directory
+# left beside OUTDIR, and the previous tree as it was.
+previous_tree() {
+  rm -rf "$TMP/prev" "$TMP/prev.ref" "$TMP"/prev.nci-*
+  $CONVERT "$TMP/ok.json" "$TMP/prev" 2>/dev/null && cp -a "$TMP/prev" "$TMP/prev.ref" || fail "cannot make the previous tree"
+}
+# failed_cleanly RC OUTPUT EXPECTED-RC REGEX
+failed_cleanly() {
+  assert_eq "exit status" "$3" "$1"
+  assert_eq "one line" 1 "$(printf '%s\n' "$2" | wc -l)"
+  assert_match "message" "$4" "$2"
+  [ -z "$(ls -d "$TMP"/prev.nci-* 2>/dev/null)" ] || fail "temporary directory left behind: $(ls -d "$TMP"/prev.nci-*)"
+  diff -r "$TMP/prev.ref" "$TMP/prev" > "$TMP/diff" 2>&1 || fail "the previous tree changed: $(head -5 "$TMP/diff")"
+}
+
+t "the report cannot be written: exit 111, no temporary directory, previous tree intact"
+# A note is in the report, and is not printed.
+printf '{"a": {"wantedBy": ["multi-user.target"], "wants": ["d.service"], "serviceConfig": {"ExecStart": "/bin/true"}}}' > "$TMP/note.json"
+previous_tree
+out=$($CONVERT --report /dev/full "$TMP/note.json" "$TMP/prev" 2>&1); rc=$?
+failed_cleanly "$rc" "$out" 111 '^nci-convert: fatal: unable to write /dev/full: No space left on device$'
+
+t "the output filesystem fills mid-tree: exit 111, no temporary directory, previous tree intact"
+# A 256 kB tmpfs holds the previous one-unit tree, not the 201 units of many.json.
+# The mount exists only in its namespace: what is left in it is listed from there.
+mkdir -p "$TMP/full"
+out=$(unshare --mount bash -c 'mount -t tmpfs -o size=256k none "$1" \
+  && $2 "$3" "$1/prev" 2>/dev/null && cp -a "$1/prev" "$5/full.ref" \
+  && { $2 "$4" "$1/prev" 2> "$5/full.err"; echo "rc $?"; ls -A "$1"; diff -r "$5/full.ref" "$1/prev" > /dev/null && echo intact; }' \
+  _ "$TMP/full" "$CONVERT" "$TMP/ok.json" "$TMP/many.json" "$TMP" 2>&1 < /dev/null)
+assert_eq "exit status, what is left, previous tree" "$(printf 'rc 111\nprev\nintact')" "$out"
+err=$(cat "$TMP/full.err" 2>/dev/null)
+assert_eq "one line" 1 "$(printf '%s\n' "$err" | wc -l)"
+assert_match "message" "^nci-convert: fatal: unable to write the tree in $TMP/full/prev\\.nci-......: No space left on device\$" "$err"
+
+# oneshot_json N: one oneshot whose N commands each carry its N state directories,
+# so the up script grows as N squared.
+oneshot_json() {
+  printf '{"a": {"wantedBy": ["multi-user.target"], "serviceConfig": {"Type": "oneshot", "StateDirectory": "%s", "ExecStart": [%s]}}}' \
+    "$(printf 'd%04d ' $(seq "$1"))" "$(printf '"/bin/true",%.0s' $(seq $(($1 - 1))))\"/bin/true\""
+}
+
+# N = 2000: 36 kB of JSON, parsed in under 8 MB, but a 100 MB up script: in a 16 MB
+# address space nci-convert starts and parses, and the script's buffer cannot grow.
+if grep -q __asan_init "$NCI_BUILD/nci-convert"; then
+  t "out of memory while writing the tree (skipped: ASan needs far more address space)"
+else
+  t "out of memory while writing the tree: exit 111, no temporary directory, previous tree intact"
+  oneshot_json 2000 > "$TMP/big.json"
+  previous_tree
+  out=$(ulimit -v 16384; $CONVERT "$TMP/big.json" "$TMP/prev" 2>&1); rc=$?
+  failed_cleanly "$rc" "$out" 111 '^nci-convert: fatal: unable to allocate memory: Cannot allocate memory$'
+fi
+
+t "the writing is killed by a signal: exit 111, no temporary directory, previous tree intact"
+# N = 100: a 300 kB up script, above a 64 kB file size limit: its write raises SIGXFSZ.
+oneshot_json 100 > "$TMP/medium.json"
+previous_tree
+out=$(ulimit -c 0; ulimit -f 64; $CONVERT "$TMP/medium.json" "$TMP/prev" 2>&1); rc=$?
+failed_cleanly "$rc" "$out" 111 "^nci-convert: fatal: unable to write the tree in $TMP/prev\\.nci-......: killed by SIGXFSZ\$"
