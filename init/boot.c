@@ -164,7 +164,7 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
     for (unsigned int j = 0 ; j < v->nreq ; j++)
       if (v->req[j] == ui)
       {
-        if (v->state == U_STARTING && !v->longrun && v->pid > 0) kill(-v->pid, SIGTERM) ;
+        if (v->state == U_STARTING && !v->longrun) oneshot_terminate(v) ;
         unit_failed(v, code, "dependency failed: ", u->name) ;
         break ;
       }
@@ -322,6 +322,21 @@ void oneshot_start (unit *u)
   ilog("starting ", u->name, 0, 0) ;
   set_ustate(u, NCI_STATE_STARTING) ;
   oneshot_deadline(u, u->timeout_ms) ;
+}
+
+/* A running script is ended as a stop ends it: SIGTERM now, SIGKILL after its
+   TimeoutStopSec (none: systemd's infinity). Whoever asked (shutdown, a failed
+   requirement, nci-ctl stop) decides what its end means. */
+void oneshot_terminate (unit *u)
+{
+  tain t ;
+  if (u->pid <= 0 || u->killed) return ;
+  kill(-u->pid, SIGTERM) ;
+  kill(-u->pid, SIGCONT) ;
+  u->killed = 1 ;
+  if (!u->kill_ms) { u->deadline = tain_zero ; return ; }
+  tain_from_millisecs(&t, (int)u->kill_ms) ;
+  tain_add_g(&u->deadline, &t) ;
 }
 
 void on_oneshot_timeout (unit *u)

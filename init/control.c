@@ -71,8 +71,7 @@ static void stop (unit *u)
   {
     if (u->state != U_STARTING || u->ctl_stop) return ;
     u->ctl_stop = 1 ;
-    kill(-u->pid, SIGTERM) ;
-    kill(-u->pid, SIGCONT) ;
+    oneshot_terminate(u) ;
     ilog("stopping ", u->name, 0, 0) ;
     return ;
   }

@@ -125,6 +125,7 @@ extern void slots_drain (void) ;
 extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
 extern void ilog_flush (void) ;
+extern void oneshot_terminate (unit *u) ;
 /* The signals nci-init acts on or passes on: its stop signals, SIGCHLD, and those for a command. */
 extern void signals_fill (sigset_t *set) ;
 

@@ -27,11 +27,7 @@ void shutdown_begin (int code)
   {
     unit *u = G.units + i ;
     if (u->state == U_WAITING) u->state = U_STOPPED ;
-    else if (u->state == U_STARTING && !u->longrun && u->pid > 0)
-    {
-      kill(-u->pid, SIGTERM) ;
-      kill(-u->pid, SIGCONT) ;
-    }
+    else if (u->state == U_STARTING && !u->longrun) oneshot_terminate(u) ;
   }
   if (G.cmdpid > 0)
   {

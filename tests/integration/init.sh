@@ -444,6 +444,33 @@ assert_eq "exit code" 1 "$rc"
 [ "$took" -lt 5000 ] || fail "took $took ms"
 assert_eq "result" timeout "$(nci_state stuck result)"
 
+t "a oneshot ignoring SIGTERM when the container stops, or when what it requires fails, is killed after its TimeoutStopSec"
+rm -f "$S"
+mktree ostop \
+  "$(unit stuck Type=oneshot TimeoutStopSec=300ms "ExecStart=$SVC stamp $S stuck ignore TERM sleep 20000")" \
+  "$(unit keep "ExecStart=$SVC pause")"
+boot ostop --grace 60000 "$TREE"
+wait_for 10 has_stamp "$S" stuck || fail "stuck did not start"
+stop_init TERM 8
+assert_eq "exit code" 0 "$rc"
+[ "$took" -lt 5000 ] || fail "the stop took $took ms: stuck was not killed after 300 ms"
+rm -f "$S"
+mktree oreqfail \
+  "$(unit base Type=oneshot "ExecStart=$SVC wait-file $TMP/base-fail 20000 exit 1")" \
+  "$(unit dep Type=oneshot requires=base TimeoutStopSec=300ms "ExecStart=$SVC stamp $S dep ignore TERM sleep 20000")"
+rm -f "$TMP/base-fail"
+boot oreqfail --on-failure continue "$TREE"
+wait_for 10 has_stamp "$S" dep || fail "dep did not start"
+# its pid here, outside the namespace: the child of nci-init that ignores SIGTERM
+dep_pid=$(for c in $(kids "$P"); do tr '\0' ' ' < "/proc/$c/cmdline" | grep -q ' ignore TERM' && echo "$c"; done)
+[ -n "$dep_pid" ] || fail "dep's process not found among nci-init's children"
+t0=$(now_ms)
+: > "$TMP/base-fail"
+wait_for 10 unit_is base failed || fail "base: $(nci_state base state)"
+wait_for 5 gone "$dep_pid" || fail "dep still runs $(( $(now_ms) - t0 )) ms after base failed"
+assert_eq "dep failed by its requirement" failed "$(nci_state dep state)"
+stop_init
+
 t "BindsTo: a unit bound to a longrun that goes down goes down too (not failed)"
 rm -f "$S"
 mktree binds \
