@@ -57,12 +57,15 @@ oneshot() {
     "$2" "$([ "$2" = up ] && echo yes || echo no)" "$(date +%s)" "$3" "${4:-exited 0}" "${5:-}" \
     > "$S/$1/supervise/nci-state"
 }
-# supervise NAME: nci-supervise on $S/NAME in the background; returns once it holds the lock.
+# supervise NAME: nci-supervise on $S/NAME in the background; returns once it holds the lock
+# and has published its first state (the lock comes first).
 supervise() {
   "$SUP" "$S/$1" > "$TMP/$1.out" 2> "$TMP/$1.err" &
   SV[$1]=$!
   wait_for 5 s6-svok "$S/$1" || fail "$1: nci-supervise did not start: $(cat "$TMP/$1.err")"
+  wait_for 5 has_state "$1" || fail "$1: nci-supervise published no state: $(cat "$TMP/$1.err")"
 }
+has_state() { [ -n "$(st "$1" state)" ]; }
 # ctl ARGS...: runs nci-ctl on $S; sets out, err, rc.
 ctl() {
   out=$("$CTL" -s "$S" "$@" 2> "$TMP/stderr")
