@@ -48,8 +48,13 @@ static int busy (unit const *u)
   return !u->longrun && u->state == U_UP && u->has_down ;
 }
 
-static int can_stop (unit const *u)
+/* A unit stops once every unit ordered after it has stopped. The early
+   oneshots, which every longrun waited for at boot, wait for every longrun
+   to have stopped: a prep script's ExecStop must not pull a directory from
+   under a service still stopping. */
+static int can_stop (unit const *u, unsigned int longruns_left)
 {
+  if (!u->longrun && u->early && longruns_left) return 0 ;
   for (unsigned int j = 0 ; j < u->nrafter ; j++)
   {
     unit const *v = G.units + u->rafter[j] ;
@@ -63,8 +68,14 @@ static void final_begin (void) ;
 void shutdown_step (void)
 {
   int left = 0 ;
+  unsigned int longruns_left = 0 ;
   if (G.final) return ;
   if (G.cmdpid > 0) return ;
+  for (unsigned int k = 0 ; k < G.n ; k++)
+  {
+    unit const *u = G.units + k ;
+    if (u->longrun && (busy(u) || u->stopping)) longruns_left++ ;
+  }
   for (unsigned int k = G.n ; k-- ;)
   {
     unit *u = G.units + k ;
@@ -76,7 +87,7 @@ void shutdown_step (void)
       continue ;
     }
     left++ ;
-    if (!can_stop(u)) continue ;
+    if (!can_stop(u, longruns_left)) continue ;
     if (u->longrun)
     {
       /* SIGTERM: nci-supervise stops the service its own way, then exits */

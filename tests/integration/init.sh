@@ -499,6 +499,21 @@ assert_match "the command's environment" '^NCI_TEST_MARK=from-outside$' "$(cat "
 grep -q NCI_TEST_MARK "$TMP/svc.env" && fail "nci-init's environment leaked into a service: $(cat "$TMP/svc.env")"
 assert_match "a service's environment: its own" '^NOTIFY_SOCKET=' "$(cat "$TMP/svc.env" 2>&1)"
 
+t "shutdown: the ExecStop of a oneshot every longrun waited for runs once the longruns have stopped"
+rm -f "$S" "$TMP/l-go"
+mktree prepstop \
+  "$(unit prep Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S prep" "ExecStop=$SVC stamp $S prep.stop")" \
+  "$(unit l "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S l.stop wait-file $TMP/l-go 20000 stamp $S l.stopped")"
+boot prepstop "$TREE"
+wait_booted
+kill -TERM "$P"
+wait_for 10 has_stamp "$S" l.stop || fail "l's ExecStop did not run"
+assert_eq "prep stopped while l was stopping" "" "$(grep '^prep.stop' "$S" 2>&1)"
+touch "$TMP/l-go"
+reap_init
+assert_eq "exit code" 0 "$rc"
+assert_before "$S" l.stopped prep.stop
+
 t "systemd: ExecStop runs when a started unit ended by itself (oneshot without RemainAfterExit, longrun that exited)"
 # systemd.service(5), ExecStop=: "the stop operation is always performed if the service started
 # successfully, even if the processes in the service terminated on their own or were killed";
