@@ -168,10 +168,9 @@ extern void json_arena_end (void) ;
 typedef struct input_s input ;
 struct input_s
 {
-  char const *s ;        /* the input's text */
+  char const *s ;        /* the input's text, in buf */
   size_t len ;
-  void *map ;            /* s when the file is mapped */
-  stralloc buf ;         /* s when it is read */
+  stralloc buf ;
   member *m ;            /* sorted by key */
   size_t n ;
 } ;
