@@ -17,13 +17,35 @@
    dir left by an earlier run of the same container is taken over: its symlinks
    are made again, its supervise/ and event/ kept (doc/state.md). */
 
-static void mkdir_or_keep (char const *path, mode_t mode)
+/* Returns 1 if the directory was there already. */
+static int mkdir_or_keep (char const *path, mode_t mode)
 {
   struct stat st ;
-  if (mkdir(path, mode) == 0) return ;
+  if (mkdir(path, mode) == 0) return 0 ;
   if (errno != EEXIST) strerr_diefu2sys(111, "mkdir ", path) ;
   if (stat(path, &st) < 0) strerr_diefu2sys(111, "stat ", path) ;
   if (!S_ISDIR(st.st_mode)) strerr_dief2x(111, path, " exists and is not a directory") ;
+  return 1 ;
+}
+
+/* What an earlier run wrote of a unit's state is not this run's: its pids
+   name processes of another PID namespace, or reused ones, which a new
+   nci-supervise would take over as its service (supervise/adopt.c). Every
+   unit starts down here; a longrun's s6 status goes until its nci-supervise
+   writes one. A oneshot gets its state even in a new state dir: init is the
+   only one to write it, and "not run yet" is a state nci-ctl shows. */
+static void state_reset (unit *u, int kept)
+{
+  if (u->longrun && !kept) return ;
+  u->st.state = NCI_STATE_DOWN ;
+  u->st.pid = 0 ;
+  state_write_unit(u) ;
+  if (u->longrun)
+  {
+    char path[PATH_MAX] ;
+    unit_path(path, u, "/supervise/status") ;
+    if (unlink(path) < 0 && errno != ENOENT) strerr_diefu2sys(111, "remove the status left by an earlier run: ", path) ;
+  }
 }
 
 static void link_unit (unit *u)
@@ -33,8 +55,9 @@ static void link_unit (unit *u)
   char dst[sl + nl + 2] ;
   DIR *d ;
   memcpy(src, G.tree, tl) ; memcpy(src + tl, "/units/", 7) ; memcpy(src + tl + 7, u->name, nl + 1) ;
+  int kept ;
   memcpy(dst, G.statedir, sl) ; dst[sl] = '/' ; memcpy(dst + sl + 1, u->name, nl + 1) ;
-  mkdir_or_keep(dst, 0755) ;
+  kept = mkdir_or_keep(dst, 0755) ;
   d = opendir(src) ;
   if (!d) strerr_diefu2sys(111, "open ", src) ;
   for (;;)
@@ -74,6 +97,7 @@ static void link_unit (unit *u)
       if (!nci_ftrig_mkdir(sv)) strerr_diefu2sys(111, "make the fifodir ", sv) ;
     }
   }
+  state_reset(u, kept) ;
 }
 
 void statedir_prepare (void)

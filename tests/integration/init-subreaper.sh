@@ -41,6 +41,44 @@ reap_init 5
 assert_eq "exit code" 0 "$rc"
 assert_match "it stopped" 'nci-init: info: stopping' "$(cat "$ERR")"
 
+t "subreaper: a state dir left by an earlier run is taken over, but not the pids in it (another process may have them now)"
+rm -f "$TMP/stale.stamps"
+mktree stale \
+  "$(unit svc "ExecStart=$SVC stamp $TMP/stale.stamps svc pause")" \
+  "$(unit once Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $TMP/stale.stamps once")"
+run stale "$TREE"
+wait_booted
+stop_init
+# as a run killed while svc was up leaves it; and a process of ours has that pid now
+# (in a session of its own: taken over, its session would be signalled at the stop)
+setsid "$SVC" pause & decoy=$!
+sed -i "s/^pid .*/pid $decoy/; s/^state .*/state up/" "$SD/svc/supervise/nci-state"
+run stale "$TREE"
+wait_booted
+assert_eq "svc started again, not taken over" 2 "$(count_stamps "$TMP/stale.stamps" svc)"
+assert_eq "once ran again" 2 "$(count_stamps "$TMP/stale.stamps" once)"
+assert_eq "nothing taken over" "" "$(grep 'took over' "$ERR")"
+stop_init
+assert_eq "exit code" 0 "$rc"
+alive "$decoy" || fail "the process that had the old pid was ended"
+kill -KILL "$decoy"; wait "$decoy" 2>/dev/null
+
+t "a oneshot not run yet shows as down, in a new state dir and in one taken over"
+rm -f "$TMP/gate-go"
+mktree waiting \
+  "$(unit gate Type=notify "ExecStart=$SVC wait-file $TMP/gate-go 20000 notify READY=1 pause")" \
+  "$(unit later Type=oneshot RemainAfterExit=true after=gate "ExecStart=$SVC")"
+for round in new kept; do
+  run waiting "$TREE"
+  wait_for 5 unit_is gate starting || fail "$round: gate: $(nci_state gate state)"
+  assert_eq "$round: later before it runs" "down no" "$(nci_state later state) $(nci_state later ready)"
+  touch "$TMP/gate-go"
+  wait_booted
+  assert_eq "$round: later once run" up "$(nci_state later state)"
+  stop_init
+  rm -f "$TMP/gate-go"
+done
+
 t "subreaper: a failing unit ends it with the unit's code; nothing is left behind"
 mktree subfail "$(unit bad Type=oneshot "ExecStart=$SVC exit 5")" "$(unit other "ExecStart=$SVC pidfile $TMP/other.pid pause")"
 run subfail "$TREE"
