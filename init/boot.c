@@ -324,6 +324,14 @@ void oneshot_start (unit *u)
   oneshot_deadline(u, u->timeout_ms) ;
 }
 
+/* A oneshot up with nothing to run for its stop (no ExecStop) is down once
+   the shutdown reaches it: said so, as a stop with a down script says it. */
+void oneshot_shut (unit *u)
+{
+  if (u->longrun || u->state != U_UP) return ;
+  set_ustate(u, NCI_STATE_DOWN) ;
+}
+
 /* A running script is ended as a stop ends it: SIGTERM now, SIGKILL after its
    TimeoutStopSec (none: systemd's infinity). Whoever asked (shutdown, a failed
    requirement, nci-ctl stop) decides what its end means. */

@@ -77,6 +77,7 @@ struct init_s
   int booted ;
   int shutting ;
   int final ;                       /* all units stopped: TERM/KILL to what is left */
+  int down ;                        /* nothing left: nci-init is exiting */
   int killed_all ;
   int exitcode ;
   int exit_set ;
@@ -126,6 +127,7 @@ extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
 extern void ilog_flush (void) ;
 extern void oneshot_terminate (unit *u) ;
+extern void oneshot_shut (unit *u) ;
 /* The signals nci-init acts on or passes on: its stop signals, SIGCHLD, and those for a command. */
 extern void signals_fill (sigset_t *set) ;
 

@@ -314,6 +314,7 @@ int main (int argc, char const *const *argv)
   }
   ilog_flush() ;
   slots_drain() ;
+  G.down = 1 ;
   state_write_boot() ;
   return G.exitcode ;
 }

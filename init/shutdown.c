@@ -82,6 +82,7 @@ void shutdown_step (void)
     if (u->stopped || u->stopping) { left += u->stopping ; continue ; }
     if (!busy(u))
     {
+      oneshot_shut(u) ;
       u->stopped = 1 ;
       if (u->state != U_FAILED) u->state = U_STOPPED ;
       continue ;

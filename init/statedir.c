@@ -133,7 +133,7 @@ void state_write_boot (void)
   char path[sl + 17] ;
   memcpy(path, G.statedir, sl) ; memcpy(path + sl, "/.nci-init/state", 17) ;
   n = cat(buf, n, sizeof buf, "state ") ;
-  n = cat(buf, n, sizeof buf, G.shutting ? "stopping\n" : G.booted ? "up\n" : "booting\n") ;
+  n = cat(buf, n, sizeof buf, G.down ? "down\n" : G.shutting ? "stopping\n" : G.booted ? "up\n" : "booting\n") ;
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     unit *u = G.units + i ;

@@ -42,6 +42,8 @@ assert_eq "o3 remains up" up "$(nci_state o3 state)"
 assert_eq "o1 done" down "$(nci_state o1 state)"
 stop_init
 assert_eq "exit code" 0 "$rc"
+assert_eq "o3 (RemainAfterExit, no ExecStop) down once stopped" down "$(nci_state o3 state)"
+assert_eq "the boot as a whole, once nci-init exited" "state down" "$(boot_state)"
 
 t "order: a diamond (longrun on top, a longrun and an after-longrun oneshot in parallel, a longrun below)"
 rm -f "$S"
