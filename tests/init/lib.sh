@@ -166,6 +166,20 @@ fifo_index() { mv "$TREE/index" "$TREE.index" && mkfifo "$TREE/index"; }
 # in_fifo_open PID: PID is blocked opening a FIFO no one writes
 in_fifo_open() { [ "$(cat "/proc/$1/wchan" 2>/dev/null)" = wait_for_partner ]; }
 feed_index() { timeout 5 cp "$TREE.index" "$TREE/index" || fail "nci-init did not read its index"; }
+# term_while_loading START NAME: START NAME TREE (boot, or a suite's own starter) on a
+# tree whose index is a FIFO; SIGTERM to nci-init while it waits to read it, then the
+# index: the stop must be done, cleanly, once the tree is loaded.
+term_while_loading() {
+  mktree "$2" "$(unit svc "ExecStart=$SVC pause")"
+  fifo_index
+  "$1" "$2" "$TREE"
+  wait_for 5 in_fifo_open "$P" || fail "nci-init did not block on its index"
+  kill -TERM "$P"
+  feed_index
+  reap_init 5
+  assert_eq "exit code" 0 "$rc"
+  assert_match "it stopped" 'nci-init: info: stopping' "$(cat "$ERR")"
+}
 
 # boot_state: the first line of STATEDIR/.nci-init/state ("state up"...)
 boot_state() { head -n 1 "$SD/.nci-init/state" 2>/dev/null; }

@@ -46,15 +46,7 @@ assert_match "boot complete" 'boot complete: 3 units' "$(cat "$ERR")"
 # ---------------------------------------------------------------- bad input
 
 t "a SIGTERM to PID 1 while the tree loads is not lost: the boot stops cleanly once it is loaded"
-mktree early "$(unit svc "ExecStart=$SVC pause")"
-fifo_index
-boot early "$TREE"
-wait_for 5 in_fifo_open "$P" || fail "nci-init did not block on its index"
-kill -TERM "$P"
-feed_index
-reap_init 5
-assert_eq "exit code" 0 "$rc"
-assert_match "it stopped" 'nci-init: info: stopping' "$(cat "$ERR")"
+term_while_loading boot early
 
 t "bad input: a missing TREE: exit 1, the message names it"
 boot missing "$TMP/no-such-tree"

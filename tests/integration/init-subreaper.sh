@@ -31,15 +31,7 @@ wait_for 5 gone "$orphan" || fail "the orphan ignoring SIGTERM is still there af
 assert_match "the grace ended it" 'SIGKILL to the processes left' "$(cat "$ERR")"
 
 t "subreaper: a SIGTERM while the tree loads does not kill nci-init: it stops cleanly once loaded"
-mktree subearly "$(unit svc "ExecStart=$SVC pause")"
-fifo_index
-run subearly "$TREE"
-wait_for 5 in_fifo_open "$P" || fail "nci-init did not block on its index"
-kill -TERM "$P"
-feed_index
-reap_init 5
-assert_eq "exit code" 0 "$rc"
-assert_match "it stopped" 'nci-init: info: stopping' "$(cat "$ERR")"
+term_while_loading run subearly
 
 t "subreaper: a state dir left by an earlier run is taken over, but not the pids in it (another process may have them now)"
 rm -f "$TMP/stale.stamps"
