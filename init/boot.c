@@ -204,11 +204,46 @@ static int slot_get (void)
   return -1 ;
 }
 
+/* What the pipes hold now goes out now, as far as the output takes it without
+   waiting: a oneshot's last lines come before anything the units ordered after
+   it write (their nci-supervise writes theirs itself, and could be quicker than
+   the loop's next turn). */
+static void slot_pump (int i)
+{
+  for (unsigned int k = 0 ; k < 2 ; k++)
+  {
+    nci_outstream *s = &G.slots[i][k] ;
+    s->flush = 1 ;
+    /* bounded: something the oneshot left behind may write without end */
+    for (unsigned int turn = 0 ; turn < 64 ; turn++)
+    {
+      int progress = 0 ;
+      while (nci_outstream_wants_write(s))
+      {
+        size_t before = s->len ;
+        nci_outstream_write(s) ;
+        if (s->len == before) break ;  /* the output is full: the loop carries on later */
+        progress = 1 ;
+      }
+      if (nci_outstream_wants_read(s))
+      {
+        size_t before = s->len ;
+        int eof = s->eof, partial = s->partial_ok ;
+        if (!nci_outstream_read(s)) { strerr_warnwu1sys("read a oneshot's output") ; break ; }
+        if (s->len != before || s->eof != eof || s->partial_ok != partial) progress = 1 ;
+      }
+      if (!progress) break ;
+    }
+  }
+}
+
 /* The oneshot is gone: its slot is freed once its pipes have no writer left. */
 static void slot_release (unit *u)
 {
   int i = u->slot ;
   if (i < 0) return ;
+  ilog_flush() ;
+  slot_pump(i) ;
   u->slot = -1 ;
   G.slot_linger[i] = 1 ;
   slot_check(i) ;
