@@ -42,6 +42,16 @@ assert_eq() { [ "$2" = "$3" ] || fail "$1: expected [$2], got [$3]"; }
 assert_match() { printf '%s' "$3" | grep -Eq -- "$2" || fail "$1: [$3] does not match /$2/"; }
 assert_file() { [ -e "$1" ] || fail "missing $1"; }
 assert_no_file() { [ ! -e "$1" ] || fail "unexpected $1"; }
+# gone PID: no such process, or a zombie
+gone() {
+  local s
+  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  s=${s##*) }
+  [ "${s%% *}" = Z ]
+}
+alive() { ! gone "$1"; }
+# has_line FILE LINE: FILE has LINE, whole
+has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
 
 # wait_for TIMEOUT_S COMMAND...: re-runs COMMAND until it succeeds, bounded; driven by
 # the command's own blocking where it can, else a short back-off.

@@ -44,15 +44,6 @@ bug_summary() {
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 kids() { cat "/proc/$1/task/$1/children" 2>/dev/null; }
-# gone PID: no such process, or a zombie
-gone() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  s=${s##*) }
-  [ "${s%% *}" = Z ]
-}
-alive() { ! gone "$1"; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
 
 # js STRING: STRING as a JSON string
 js() {

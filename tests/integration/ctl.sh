@@ -11,14 +11,6 @@ S=$TMP/state
 mkdir "$S"
 declare -A SV=()   # unit -> pid of its nci-supervise
 
-gone() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  s=${s##*) }
-  [ "${s%% *}" = Z ]
-}
-alive() { ! gone "$1"; }
-
 cleanup() {
   local n deadline
   for n in "${!SV[@]}"; do kill -TERM "${SV[$n]}" 2>/dev/null; done
@@ -79,7 +71,6 @@ pid_of() { st "$1" pid; }
 row() { printf '%s\n' "$out" | awk -v u="$1" '$1 == u { $1 = $1; print }'; }
 has_fifo() { [ -n "$(find "$S/$1/event" -name 'ftrig1*' 2>/dev/null)" ]; }
 fifos() { find "$S" -path '*/event/*' -name 'ftrig1*' | wc -l; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
 
 longrun web -- onsig SIGUSR1 "$TMP/web.sig" ignore onsig SIGHUP "$TMP/web.sig" ignore \
   onsig SIGRTMIN+1 "$TMP/web.sig" ignore onsig SIGWINCH "$TMP/web.sig" ignore out hello pause

@@ -11,14 +11,6 @@ NCIEXEC=$NCI_BUILD/nci-exec
 declare -A SV=()   # service name -> pid of its nci-supervise
 leftovers=()       # service processes a case leaves running on purpose, killed at the end
 
-# gone PID: no such process, or a zombie
-gone() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  s=${s##*) }
-  [ "${s%% *}" = Z ]
-}
-alive() { ! gone "$1"; }
 
 cleanup() {
   local n p left=() deadline
@@ -97,7 +89,6 @@ wait_state() {
 # count FILE WORD: lines of FILE that start with "WORD "
 count() { local c; c=$(grep -c "^$2 " "$1" 2>/dev/null); echo "${c:-0}"; }
 has_count() { [ "$(count "$1" "$2")" -ge "$3" ]; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
 # field FILE WORD N: field N (1: the word) of the last line of FILE that starts with "WORD "
 field() { grep "^$2 " "$1" 2>/dev/null | tail -n 1 | cut -d' ' -f"$3"; }
 svstat() { s6-svstat -o "$2" "$TMP/$1" 2>&1; }

@@ -12,15 +12,6 @@ cleanup() { local p; for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
 trap 'cleanup; _finish' EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# gone PID: no such process, or a zombie
-gone() {
-  local s
-  s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  s=${s##*) }
-  [ "${s%% *}" = Z ]
-}
-alive() { ! gone "$1"; }
-has_line() { grep -qxF -- "$2" "$1" 2>/dev/null; }
 # bg ARGS...: starts testsvc ARGS in the background; sets pid.
 bg() { "$SVC" "$@" & pid=$!; pids+=("$pid"); }
 # reap PID: waits (bounded) for our child PID to end; sets rc (999 if it did not).
