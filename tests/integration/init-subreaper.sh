@@ -47,7 +47,8 @@ setsid "$SVC" pause & decoy=$!
 sed -i "s/^pid .*/pid $decoy/; s/^state .*/state up/" "$SD/svc/supervise/nci-state"
 run stale "$TREE"
 wait_booted
-wait_for 5 stamps_are "$TMP/stale.stamps" svc 2 || fail "svc not started again: $(count_stamps "$TMP/stale.stamps" svc) starts"
+wait_for 15 stamps_are "$TMP/stale.stamps" svc 2 \
+  || fail "svc not started again: $(count_stamps "$TMP/stale.stamps" svc) starts; state: $(tr '\n' ' ' < "$SD/svc/supervise/nci-state"); log: $(tail -n 5 "$ERR" | tr '\n' '|')"
 assert_eq "once ran again" 2 "$(count_stamps "$TMP/stale.stamps" once)"
 assert_eq "nothing taken over" "" "$(grep 'took over' "$ERR")"
 stop_init
