@@ -187,20 +187,20 @@ static void slot_free (int i)
 {
   for (unsigned int k = 0 ; k < 2 ; k++)
   {
-    nci_outstream *s = &G.slots[i][k] ;
+    nci_outstream *s = &G.slots[i].out[k] ;
     s->flush = 1 ;
     nci_outstream_drain(s) ;
     fd_close(s->rfd) ;
     if (s->outfd != (int)k + 1) fd_close(s->outfd) ;
   }
-  G.slot_unit[i] = -1 ;
-  G.slot_linger[i] = 0 ;
+  G.slots[i].unit = -1 ;
+  G.slots[i].linger = 0 ;
 }
 
 static int slot_get (void)
 {
-  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] < 0) return i ;
-  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_linger[i]) { slot_free(i) ; return i ; }
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit < 0) return i ;
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].linger) { slot_free(i) ; return i ; }
   return -1 ;
 }
 
@@ -212,7 +212,7 @@ static void slot_pump (int i)
 {
   for (unsigned int k = 0 ; k < 2 ; k++)
   {
-    nci_outstream *s = &G.slots[i][k] ;
+    nci_outstream *s = &G.slots[i].out[k] ;
     s->flush = 1 ;
     /* bounded: something the oneshot left behind may write without end */
     for (unsigned int turn = 0 ; turn < 64 ; turn++)
@@ -245,16 +245,16 @@ static void slot_release (unit *u)
   ilog_flush() ;
   slot_pump(i) ;
   u->slot = -1 ;
-  G.slot_linger[i] = 1 ;
+  G.slots[i].linger = 1 ;
   slot_check(i) ;
 }
 
 void slot_check (int i)
 {
-  if (!G.slot_linger[i]) return ;
+  if (!G.slots[i].linger) return ;
   for (unsigned int k = 0 ; k < 2 ; k++)
   {
-    nci_outstream const *s = &G.slots[i][k] ;
+    nci_outstream const *s = &G.slots[i].out[k] ;
     if (!s->eof || nci_outstream_wants_write(s)) return ;
   }
   slot_free(i) ;
@@ -262,46 +262,61 @@ void slot_check (int i)
 
 void slots_drain (void)
 {
-  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) if (G.slot_unit[i] >= 0) slot_free(i) ;
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0) slot_free(i) ;
 }
 
-/* Runs a oneshot's up (or, at shutdown, down) script. Returns 0 when no output
-   slot is free: it stays waiting. */
+/* Runs a oneshot's up or down script. Returns 1, or 0 with errno set when
+   its pipes or its process could not be made (said on stderr). */
 int oneshot_spawn (unit *u, char const *script)
 {
   int i = slot_get() ;
   pid_t pid ;
   size_t nl = strlen(u->name) ;
-  if (i < 0) return 0 ;
+  int e ;
+  /* as many slots as oneshots, and a oneshot runs one script at a time */
+  if (i < 0) { errno = EBUSY ; return 0 ; }
   if (G.prefix)
   {
-    if (nl > sizeof G.prefixes[i] - 3) nl = sizeof G.prefixes[i] - 3 ;
-    memcpy(G.prefixes[i], u->name, nl) ;
-    G.prefixes[i][nl] = ':' ; G.prefixes[i][nl + 1] = ' ' ;
+    if (nl > sizeof G.slots[i].prefix - 3) nl = sizeof G.slots[i].prefix - 3 ;
+    memcpy(G.slots[i].prefix, u->name, nl) ;
+    G.slots[i].prefix[nl] = ':' ; G.slots[i].prefix[nl + 1] = ' ' ;
   }
-  if (!nci_outstream_init(&G.slots[i][0], 1, -1, -1, G.prefixes[i], G.prefix ? nl + 2 : 0)
-   || !nci_outstream_init(&G.slots[i][1], 2, -1, -1, G.prefixes[i], G.prefix ? nl + 2 : 0))
+  if (!nci_outstream_init(&G.slots[i].out[0], 1, -1, -1, G.slots[i].prefix, G.prefix ? nl + 2 : 0))
   {
+    e = errno ;
     strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    errno = e ;
+    return 0 ;
+  }
+  if (!nci_outstream_init(&G.slots[i].out[1], 2, -1, -1, G.slots[i].prefix, G.prefix ? nl + 2 : 0))
+  {
+    nci_outstream *s = &G.slots[i].out[0] ;
+    e = errno ;
+    fd_close(s->rfd) ; fd_close(s->wfd) ;
+    if (s->outfd != 1) fd_close(s->outfd) ;
+    strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    errno = e ;
     return 0 ;
   }
   {
     char dir[PATH_MAX] ;
     char const *argv[3] = { script + 2, u->name, 0 } ;
-    int fds[3] = { G.nullfd, G.slots[i][0].wfd, G.slots[i][1].wfd } ;
+    int fds[3] = { G.nullfd, G.slots[i].out[0].wfd, G.slots[i].out[1].wfd } ;
     unit_path(dir, u, "") ;
     pid = spawn_child(script, argv, dir, fds, 3, 127) ;
   }
   if (pid < 0)
   {
+    e = errno ;
     strerr_warnwu2sys("start a process for ", u->name) ;
-    for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i][k].wfd) ; G.slots[i][k].wfd = -1 ; }
-    G.slot_unit[i] = (int)(u - G.units) ;
+    for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i].out[k].wfd) ; G.slots[i].out[k].wfd = -1 ; }
+    G.slots[i].unit = (int)(u - G.units) ;
     slot_free(i) ;
+    errno = e ;
     return 0 ;
   }
-  for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i][k].wfd) ; G.slots[i][k].wfd = -1 ; }
-  G.slot_unit[i] = (int)(u - G.units) ;
+  for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i].out[k].wfd) ; G.slots[i].out[k].wfd = -1 ; }
+  G.slots[i].unit = (int)(u - G.units) ;
   u->slot = i ;
   u->pid = pid ;
   u->killed = 0 ;
@@ -333,24 +348,19 @@ void oneshot_stopped (unit *u)
   ilog("unit ", u->name, " stopped", 0) ;
   set_ustate(u, NCI_STATE_DOWN) ;
   state_write_boot() ;
-  if (again && !G.shutting) oneshot_command_start(u) ;
+  if (again && !G.shutting) oneshot_start(u) ;
 }
 
-/* A start asked for by a command: when no output slot is free it is said,
-   not silently dropped. */
-void oneshot_command_start (unit *u)
-{
-  oneshot_start(u) ;
-  if (u->state != U_STARTING)
-  {
-    strerr_warnw3x("no output slot free to start ", u->name, " now: try again") ;
-    early_settle(u) ;
-  }
-}
-
+/* A script that cannot be started (no pipe, no fork: out of descriptors or
+   processes) fails its unit, as systemd's "resources" result: waiting for
+   what may never come back would stall the boot. */
 void oneshot_start (unit *u)
 {
-  if (!oneshot_spawn(u, "./up")) return ;
+  if (!oneshot_spawn(u, "./up"))
+  {
+    unit_failed(u, 1, "could not start its script: ", strerror(errno)) ;
+    return ;
+  }
   u->state = U_STARTING ;
   u->st.pid = u->pid ;
   u->st.result = NCI_RESULT_NONE ;
@@ -429,7 +439,7 @@ void on_oneshot_exit (unit *u, int wstat)
   if (u->post_down)
   {
     u->post_down = 0 ;
-    if (u->ctl_restart && !G.shutting) { u->ctl_restart = 0 ; oneshot_command_start(u) ; }
+    if (u->ctl_restart && !G.shutting) { u->ctl_restart = 0 ; oneshot_start(u) ; }
     return ;
   }
   if (u->ctl_stop) { oneshot_stopped(u) ; return ; }

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <signal.h>
 #include <skalibs/tai.h>
+#include <skalibs/iopause.h>
 #include <nci/outstream.h>
 #include <nci/unitstate.h>
 
@@ -20,9 +21,18 @@ enum ustate_e
 
 enum action_e { ACT_NONE, ACT_EXIT } ;
 
-/* Oneshots' output goes through init's own line prefixing, one slot each
-   while they run; the number of slots bounds how many run at once. */
-#define ONESHOT_SLOTS 16
+/* A oneshot's output goes through init's own line prefixing, in a slot of
+   its own while it runs. There are as many slots as oneshots, so any number
+   of them can run at once; a slot lingers while something the oneshot left
+   behind still writes, and is given up when a new script needs it. */
+typedef struct slot_s slot ;
+struct slot_s
+{
+  nci_outstream out[2] ;            /* stdout, stderr */
+  int unit ;                        /* the unit whose script writes here, -1 */
+  int linger ;                      /* its oneshot is gone, something it started may still write */
+  char prefix[130] ;
+} ;
 
 typedef struct unit_s unit ;
 struct unit_s
@@ -87,10 +97,10 @@ struct init_s
   int nullfd ;
   char supervise_path[4096] ;
   int signal_stop ;                 /* the shutdown came from a signal */
-  nci_outstream slots[ONESHOT_SLOTS][2] ;
-  int slot_unit[ONESHOT_SLOTS] ;
-  int slot_linger[ONESHOT_SLOTS] ;  /* its oneshot is gone, something it started may still write */
-  char prefixes[ONESHOT_SLOTS][130] ;
+  slot *slots ;                     /* one per oneshot, at least one */
+  int nslots ;
+  iopause_fd *iox ;                 /* the loop's: 3 + 4 per slot */
+  int *iowho ;                      /* which slot and stream each of iox is */
 } ;
 
 extern init_t G ;
@@ -119,7 +129,6 @@ extern void supervise_start (unit *u) ;
 extern int oneshot_spawn (unit *u, char const *script) ;
 extern void oneshot_start (unit *u) ;
 extern void oneshot_stopped (unit *u) ;
-extern void oneshot_command_start (unit *u) ;
 extern void oneshot_deadline (unit *u, unsigned int ms) ;
 extern void slot_check (int i) ;
 extern void slots_drain (void) ;

@@ -136,8 +136,8 @@ static void loop (void)
 {
   for (;;)
   {
-    iopause_fd x[3 + 4 * ONESHOT_SLOTS] ;
-    int who[3 + 4 * ONESHOT_SLOTS] ;
+    iopause_fd *x = G.iox ;
+    int *who = G.iowho ;
     unsigned int n = 0 ;
     tain d ;
     int r ;
@@ -145,12 +145,12 @@ static void loop (void)
     x[n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
     x[n++] = (iopause_fd){ .fd = G.reportr, .events = IOPAUSE_READ } ;
     x[n++] = (iopause_fd){ .fd = G.ctlr, .events = IOPAUSE_READ } ;
-    for (int i = 0 ; i < ONESHOT_SLOTS ; i++)
+    for (int i = 0 ; i < G.nslots ; i++)
     {
-      if (G.slot_unit[i] < 0) continue ;
+      if (G.slots[i].unit < 0) continue ;
       for (int k = 0 ; k < 2 ; k++)
       {
-        nci_outstream *s = &G.slots[i][k] ;
+        nci_outstream *s = &G.slots[i].out[k] ;
         if (nci_outstream_wants_read(s)) { who[n] = i * 4 + k ; x[n++] = (iopause_fd){ .fd = s->rfd, .events = IOPAUSE_READ } ; }
         if (nci_outstream_wants_write(s)) { who[n] = i * 4 + 2 + k ; x[n++] = (iopause_fd){ .fd = s->outfd, .events = IOPAUSE_WRITE } ; }
       }
@@ -168,9 +168,9 @@ static void loop (void)
     for (unsigned int j = 3 ; j < n ; j++)
     {
       int i = who[j] / 4, k = who[j] % 4 ;
-      if (!x[j].revents || G.slot_unit[i] < 0) continue ;
-      if (k < 2) { if (!nci_outstream_read(&G.slots[i][k])) strerr_warnwu1sys("read a oneshot's output") ; }
-      else { ilog_flush() ; nci_outstream_write(&G.slots[i][k - 2]) ; }
+      if (!x[j].revents || G.slots[i].unit < 0) continue ;
+      if (k < 2) { if (!nci_outstream_read(&G.slots[i].out[k])) strerr_warnwu1sys("read a oneshot's output") ; }
+      else { ilog_flush() ; nci_outstream_write(&G.slots[i].out[k - 2]) ; }
       slot_check(i) ;
     }
     on_deadlines() ;
@@ -222,7 +222,6 @@ static void setup (void)
   if (pipecoe(p) < 0) strerr_diefu1sys(111, "create the report pipe") ;
   if (ndelay_on(p[0]) < 0 || ndelay_on(p[1]) < 0) strerr_diefu1sys(111, "make the report pipe non-blocking") ;
   G.reportr = p[0] ; G.reportw = p[1] ;
-  for (int i = 0 ; i < ONESHOT_SLOTS ; i++) G.slot_unit[i] = -1 ;
   sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC) ;
   if (sigfd < 0) strerr_diefu1sys(111, "create the signalfd") ;
   if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;

@@ -101,6 +101,14 @@ void shutdown_step (void)
       u->stopping = 1 ;
       oneshot_deadline(u, u->kill_ms) ;
     }
+    else
+    {
+      /* its ExecStop cannot run (said why): waiting would stall the stop */
+      oneshot_shut(u) ;
+      u->stopped = 1 ;
+      if (u->state != U_FAILED) u->state = U_STOPPED ;
+      left-- ;
+    }
   }
   /* logged once every stop of this step is under way: a line is a write, and
      the last unit's stop would wait for all the lines before it */

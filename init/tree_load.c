@@ -283,4 +283,12 @@ void tree_load (void)
   }
   add_rafter() ;
   mark_early() ;
+  /* a slot per oneshot: sized here, never grown; the pages of slots never
+     used are never touched */
+  for (k = 0 ; k < G.n ; k++) if (!G.units[k].longrun) G.nslots++ ;
+  if (!G.nslots) G.nslots = 1 ;
+  G.slots = xcalloc((size_t)G.nslots, sizeof *G.slots) ;
+  for (int s = 0 ; s < G.nslots ; s++) G.slots[s].unit = -1 ;
+  G.iox = xcalloc(3 + 4 * (size_t)G.nslots, sizeof *G.iox) ;
+  G.iowho = xcalloc(3 + 4 * (size_t)G.nslots, sizeof *G.iowho) ;
 }

@@ -42,7 +42,11 @@ int nci_outstream_init (nci_outstream *s, int outfd, int rfd, int wfd, char cons
   int p[2] = { rfd, wfd } ;
   if (rfd < 0 && pipecoe(p) < 0) return 0 ;
   if (rfd >= 0 && (coe(rfd) < 0 || coe(wfd) < 0)) return 0 ;
-  if (ndelay_on(p[0]) < 0) return 0 ;
+  if (ndelay_on(p[0]) < 0)
+  {
+    if (rfd < 0) { int e = errno ; fd_close(p[0]) ; fd_close(p[1]) ; errno = e ; }
+    return 0 ;
+  }
   s->rfd = p[0] ;
   s->wfd = p[1] ;
   s->outfd = private_output(outfd) ;

@@ -144,6 +144,19 @@ reap_init 20
 assert_eq "a oneshot: exit code" 1 "$rc"
 assert_match "a oneshot: message" '^alien: nci-exec: fatal: unknown user: no-such-user-nci$' "$(cat "$ERR")"
 
+t "out of file descriptors: a oneshot whose script cannot be started fails (exit 1, the reason said), nothing hangs"
+mktree nofd "$(unit fine Type=oneshot "ExecStart=$SVC")"
+# nothing open but 0, 1 and 2; nci-init's own descriptors take 7 more, a oneshot's output
+# pipes 4 more: the limit lets it start, not run the oneshot
+SD=$TMP/nofd.state
+spawn nofd bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
+  exec prlimit --nofile=11:11 unshare --pid --fork --mount-proc --kill-child "$@"' \
+  sh "$INIT" --state-dir "$SD" "$TREE"
+reap_init 20
+assert_eq "exit code" 1 "$rc"
+assert_match "message" 'nci-init: info: unit fine failed: could not start its script: Too many open files' "$(cat "$ERR")"
+assert_match "init state" '^failed fine: could not start its script: Too many open files$' "$(cat "$SD/.nci-init/state")"
+
 t "bad input: usage errors exit 100"
 for args in "" "--grace" "--grace x $TMP" "--on-failure maybe $TMP" "--bogus $TMP" "$TMP extra"; do
   # shellcheck disable=SC2086

@@ -408,15 +408,18 @@ assert_eq "stdout without prefix" "one-out
 svc-out
 no-newline" "$(cat "$OUT")"
 
-t "many oneshots: 40 independent ones (more than init's 16 output slots) all run, and all their ExecStop"
-rm -f "$S"
+t "many oneshots: 40 independent ones that each wait for all the others run at once; all their ExecStop"
+rm -f "$S" "$TMP/go-m"
 members=()
 for i in $(seq -w 1 40); do
-  members+=("$(unit "m$i" Type=oneshot RemainAfterExit=true "ExecStart=$SVC sleep 50 stamp $S m$i" "ExecStop=$SVC stamp $S m$i.stop")")
+  members+=("$(unit "m$i" Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S m$i.start wait-file $TMP/go-m 20000 stamp $S m$i" "ExecStop=$SVC stamp $S m$i.stop")")
 done
 members+=("$(unit keep "ExecStart=$SVC stamp $S keep pause")")
 mktree many "${members[@]}"
 boot many "$TREE"
+all_m_started() { [ "$(grep -c '^m[0-9]*\.start ' "$S" 2>/dev/null)" = 40 ]; }
+wait_for 20 all_m_started || fail "only $(grep -c '^m[0-9]*\.start ' "$S" 2>/dev/null) of the 40 oneshots started at once"
+touch "$TMP/go-m"
 wait_booted 20
 wait_stamps keep
 assert_eq "ran" 40 "$(grep -c '^m[0-9]* ' "$S")"
