@@ -89,6 +89,7 @@ struct init_s
   int final ;                       /* all units stopped: TERM/KILL to what is left */
   int down ;                        /* nothing left: nci-init is exiting */
   int killed_all ;
+  int grace_spent ;                 /* the command was killed after the grace */
   int exitcode ;
   int exit_set ;
   tain final_deadline ;

@@ -155,12 +155,23 @@ int nothing_left (void)
   return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD ;
 }
 
+/* The grace is waited once per stop: a command that let it run out (an
+   interactive shell ignores SIGTERM) has spent it, and what is left at the
+   end is killed at once. The stop as a whole stays within one grace plus
+   the units' own stop timeouts, whatever the container runs. */
 static void final_begin (void)
 {
   tain t ;
   G.final = 1 ;
   state_write_boot() ;
   if (nothing_left()) return ;
+  if (G.grace_spent)
+  {
+    ilog("sending SIGKILL to the processes left: the grace went to the command", 0, 0, 0) ;
+    signal_rest(SIGKILL) ;
+    G.killed_all = 1 ;
+    return ;
+  }
   ilog("sending SIGTERM to the processes left", 0, 0, 0) ;
   signal_rest(SIGTERM) ;
   if (G.pid1) kill(-1, SIGCONT) ;
@@ -172,7 +183,9 @@ void final_step (void)
 {
   if (G.cmdpid > 0 && !G.final)
   {
+    ilog("sending SIGKILL to ", G.cmd[0], ": the grace is over", 0) ;
     kill(G.cmdpid, SIGKILL) ;
+    G.grace_spent = 1 ;
     G.final_deadline = tain_zero ;
     return ;
   }

@@ -363,6 +363,19 @@ wait_for 10 test -s "$TMP/cmd.pid" || fail "the command did not start"
 stop_init TERM
 assert_eq "a command killed by the SIGTERM: 143" 143 "$rc"
 
+t "command mode: the grace is waited once: a command ignoring SIGTERM gets SIGKILL after it, what is left then at once"
+rm -f "$TMP/cmd.pid" "$TMP/o2.pid"
+mktree cmdgrace \
+  "$(unit leaver Type=oneshot "ExecStart=/bin/sh -c '$SVC ignore TERM pidfile $TMP/o2.pid pause &'")" \
+  "$(unit svc "ExecStart=$SVC pause")"
+boot cmdgrace --grace 1000 "$TREE" -- "$SVC" ignore TERM pidfile "$TMP/cmd.pid" pause
+wait_for 10 test -s "$TMP/cmd.pid" -a -s "$TMP/o2.pid" || fail "the command or the orphan did not start"
+stop_init TERM 15
+assert_eq "exit code: the command's SIGKILL" 137 "$rc"
+assert_match "the command killed after the grace" "nci-init: info: sending SIGKILL to $SVC: the grace is over" "$(cat "$ERR")"
+assert_match "what is left killed at once" 'nci-init: info: sending SIGKILL to the processes left: the grace went to the command' "$(cat "$ERR")"
+grep -q 'sending SIGTERM to the processes left' "$ERR" && fail "a second grace: $(grep 'processes left' "$ERR")"
+
 t "command mode: a command that is not there: 127"
 boot cmdmissing "$TREE" -- "$TMP/no-such-command"
 reap_init
