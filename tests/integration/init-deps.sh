@@ -1,0 +1,289 @@
+#!/bin/bash
+# shellcheck disable=SC2119 # the libs' wait_booted, stop_init: optional arguments
+# nci-init as PID 1 of a PID namespace: failure propagation along Requisite= and BindsTo=,
+# and the units' FailureAction= and SuccessAction= (exit, poweroff) on longruns and
+# oneshots. Trees are converted from JSON in the fixtures' shape; the services are testsvc.
+# (Requires=, Wants=, a BindsTo= unit going down cleanly, FailureAction=exit and a
+# oneshot's SuccessAction=exit: init.sh.)
+# shellcheck source=tests/lib.sh source-path=SCRIPTDIR/../..
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/init/lib.sh
+. "$TESTS_DIR/init/lib.sh"
+
+S=$TMP/stamps
+wait_stamps() { local w; for w in "$@"; do wait_for 5 has_stamp "$S" "$w" || fail "no stamp $w"; done; }
+# svc_pid TEXT: the pid, here (outside the namespace), of the process below nci-init whose
+# command line holds TEXT (a file name only one service's command line has)
+svc_pid() {
+  local p
+  for p in $(descendants_named testsvc); do
+    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$1" && { echo "$p"; return; }
+  done
+}
+# init_has LINE: STATEDIR/.nci-init/state has LINE, whole
+init_has() { has_line "$SD/.nci-init/state" "$1"; }
+# init_failed: the "failed ..." lines of STATEDIR/.nci-init/state, sorted
+init_failed() { grep '^failed ' "$SD/.nci-init/state" 2>/dev/null | LC_ALL=C sort; }
+logged() { grep -qF -- "$1" "$ERR"; }
+# unit_settled UNIT: its nci-state says it is no longer running (down or failed)
+unit_settled() { case $(nci_state "$1" state) in down|failed) return 0 ;; *) return 1 ;; esac; }
+
+# ---------------------------------------------------------------- Requisite=
+
+reqtree() {
+  rm -f "$S"
+  mktree requisite \
+    "$(unit x Type=oneshot "ExecStart=$SVC stamp $S x exit 3")" \
+    "$(unit needy requisite=x after=x "ExecStart=$SVC stamp $S needy pause")" \
+    "$(unit needy1 Type=oneshot RemainAfterExit=true requisite=x after=x "ExecStart=$SVC stamp $S needy1")" \
+    "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+}
+
+t "requisite: the units whose Requisite= oneshot failed never start, fail, and say why (--on-failure continue)"
+reqtree
+boot requisite --on-failure continue "$TREE"
+wait_booted
+wait_stamps keep
+assert_eq "x ran" 1 "$(count_stamps "$S" x)"
+assert_eq "needy never started" "" "$(st "$S" needy)"
+assert_eq "needy1 never started" "" "$(st "$S" needy1)"
+assert_eq "init state: the failed units" "failed needy1: dependency failed: x
+failed needy: dependency failed: x
+failed x: exited 3" "$(init_failed)"
+assert_eq "needy state" failed "$(nci_state needy state)"
+assert_eq "needy1 state" failed "$(nci_state needy1 state)"
+assert_eq "x state" failed "$(nci_state x state)"
+assert_eq "keep state" up "$(nci_state keep state)"
+status=$("$CTL" -s "$SD" status)
+assert_match "status: needy failed, why" '^needy +longrun +failed .*dependency failed: x' "$status"
+assert_match "status: needy1 failed, why" '^needy1 +oneshot +failed .*dependency failed: x' "$status"
+assert_match "status: keep up" '^keep +longrun +up ' "$status"
+logged 'nci-init: info: unit needy failed: dependency failed: x' || fail "needy's failure not logged: $(cat "$ERR")"
+logged 'nci-init: info: unit needy1 failed: dependency failed: x' || fail "needy1's failure not logged: $(cat "$ERR")"
+has_line "$ERR" 'nci-init: info: starting needy' && fail "needy was started: $(cat "$ERR")"
+alive "$P" || fail "the container ended"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "requisite: --on-failure exit (default): the container exits with the failed requisite's code"
+reqtree
+boot requisite2 "$TREE"
+reap_init
+assert_eq "exit code: x's" 3 "$rc"
+assert_eq "needy never started" "" "$(st "$S" needy)"
+init_has "failed x: exited 3" || fail "x not recorded: $(cat "$SD/.nci-init/state")"
+init_has "failed needy: dependency failed: x" || fail "needy not recorded: $(cat "$SD/.nci-init/state")"
+logged 'nci-init: info: exiting with code 3' || fail "exit not logged: $(cat "$ERR")"
+
+t "requisite: a running longrun whose Requisite= longrun fails (Restart=no, after READY) is failed and stopped (--on-failure continue)"
+rm -f "$S" "$TMP/base-go" "$TMP/needy.sig"
+mktree reqlong \
+  "$(unit base Type=notify "ExecStart=$SVC stamp $S base notify READY=1 wait-file $TMP/base-go 20000 exit 3")" \
+  "$(unit needy requisite=base after=base "ExecStart=$SVC stamp $S needy onsig TERM $TMP/needy.sig exit 0 pause")" \
+  "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+boot reqlong --on-failure continue "$TREE"
+wait_booted
+wait_stamps needy keep
+wait_for 5 unit_is needy up || fail "needy: $(nci_state needy state)"
+needy_pid=$(svc_pid "$TMP/needy.sig")
+[ -n "$needy_pid" ] || fail "needy's process not found below nci-init"
+touch "$TMP/base-go"
+wait_for 10 init_has "failed needy: dependency failed: base" || fail "needy not failed: $(cat "$SD/.nci-init/state")"
+[ -z "$needy_pid" ] || wait_for 10 gone "$needy_pid" || fail "needy's process still runs after base failed"
+wait_for 5 test -s "$TMP/needy.sig" || fail "needy got no SIGTERM"
+assert_match "needy stopped by SIGTERM" '^SIGTERM ' "$(cat "$TMP/needy.sig" 2>&1)"
+assert_eq "init state: the failed units" "failed base: result exit-code
+failed needy: dependency failed: base" "$(init_failed)"
+assert_eq "base state" failed "$(nci_state base state)"
+assert_eq "base last exit" "exited 3" "$(nci_state base last-exit)"
+logged 'nci-init: info: unit needy failed: dependency failed: base' || fail "needy's failure not logged: $(cat "$ERR")"
+wait_for 5 unit_settled needy || fail "needy still running: $(nci_state needy state)"
+status=$("$CTL" -s "$SD" status)
+[ "$(nci_state needy state)" = failed ] \
+  || bug "a running longrun failed by its Requisite= is shown as [$(nci_state needy state)], not failed, by supervise/nci-state and nci-ctl status ($(grep '^needy ' <<< "$status")), while .nci-init/state says: failed needy: dependency failed: base"
+assert_eq "keep untouched" up "$(nci_state keep state)"
+assert_eq "the boot" "state up" "$(boot_state)"
+alive "$P" || fail "the container ended"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "requisite: on a unit nothing starts (Requisite= does not pull it in): the unit fails at boot, exit 1"
+rm -f "$S"
+mktree reqidle \
+  "$(unit idle wantedBy= "ExecStart=$SVC stamp $S idle pause")" \
+  "$(unit needy requisite=idle after=idle "ExecStart=$SVC stamp $S needy pause")" \
+  "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+assert_match "convert reports it" 'needy.*requisite.*idle.*not started by anything' "$(cat "$TMP/reqidle.convert")"
+boot reqidle "$TREE"
+reap_init
+assert_eq "exit code" 1 "$rc"
+assert_eq "needy never started" "" "$(st "$S" needy)"
+assert_eq "idle never started" "" "$(st "$S" idle)"
+init_has "failed needy: requires a unit that does not run: idle" || fail "needy not recorded: $(cat "$SD/.nci-init/state")"
+
+# ---------------------------------------------------------------- BindsTo=
+
+bindtree() {
+  rm -f "$S" "$TMP/a-go" "$TMP/b.sig"
+  mktree bindfail \
+    "$(unit a Type=notify "ExecStart=$SVC stamp $S a notify READY=1 wait-file $TMP/a-go 20000 exit 5")" \
+    "$(unit b bindsTo=a after=a "ExecStart=$SVC stamp $S b onsig TERM $TMP/b.sig exit 0 pause")" \
+    "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+}
+
+t "bindsTo: a longrun bound to a longrun that fails (exit 5 after READY, Restart=no) is failed and stopped (--on-failure continue)"
+bindtree
+boot bindfail --on-failure continue "$TREE"
+wait_booted
+wait_stamps b keep
+wait_for 5 unit_is b up || fail "b: $(nci_state b state)"
+assert_before "$S" a b
+b_pid=$(svc_pid "$TMP/b.sig")
+[ -n "$b_pid" ] || fail "b's process not found below nci-init"
+touch "$TMP/a-go"
+wait_for 10 init_has "failed b: dependency failed: a" || fail "b not failed: $(cat "$SD/.nci-init/state")"
+[ -z "$b_pid" ] || wait_for 10 gone "$b_pid" || fail "b's process still runs after a failed"
+wait_for 5 test -s "$TMP/b.sig" || fail "b got no SIGTERM"
+assert_match "b stopped by SIGTERM" '^SIGTERM ' "$(cat "$TMP/b.sig" 2>&1)"
+assert_eq "init state: the failed units" "failed a: result exit-code
+failed b: dependency failed: a" "$(init_failed)"
+assert_eq "a state" failed "$(nci_state a state)"
+assert_eq "a last exit" "exited 5" "$(nci_state a last-exit)"
+logged 'nci-init: info: unit a failed: result exit-code' || fail "a's failure not logged: $(cat "$ERR")"
+logged 'nci-init: info: unit b failed: dependency failed: a' || fail "b's failure not logged: $(cat "$ERR")"
+wait_for 5 unit_settled b || fail "b still running: $(nci_state b state)"
+status=$("$CTL" -s "$SD" status)
+[ "$(nci_state b state)" = failed ] \
+  || bug "a running longrun failed by its BindsTo= is shown as [$(nci_state b state)], not failed, by supervise/nci-state and nci-ctl status ($(grep '^b ' <<< "$status")), while .nci-init/state says: failed b: dependency failed: a"
+assert_eq "b not restarted" 1 "$(count_stamps "$S" b)"
+assert_eq "keep untouched" up "$(nci_state keep state)"
+alive "$P" || fail "the container ended"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "bindsTo: --on-failure exit (default): the container exits with the failed unit's code (5), the bound unit stopped"
+bindtree
+boot bindfail2 "$TREE"
+wait_booted
+wait_stamps b
+wait_for 5 unit_is b up || fail "b: $(nci_state b state)"
+touch "$TMP/a-go"
+reap_init
+assert_eq "exit code: a's" 5 "$rc"
+assert_match "b stopped by SIGTERM" '^SIGTERM ' "$(cat "$TMP/b.sig" 2>&1)"
+init_has "failed a: result exit-code" || fail "a not recorded: $(cat "$SD/.nci-init/state")"
+init_has "failed b: dependency failed: a" || fail "b not recorded: $(cat "$SD/.nci-init/state")"
+logged 'nci-init: info: exiting with code 5' || fail "exit not logged: $(cat "$ERR")"
+
+t "bindsTo: a longrun bound to a oneshot that fails never starts (--on-failure continue)"
+rm -f "$S"
+mktree bindone \
+  "$(unit setup Type=oneshot "ExecStart=$SVC stamp $S setup exit 4")" \
+  "$(unit b bindsTo=setup after=setup "ExecStart=$SVC stamp $S b pause")" \
+  "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+boot bindone --on-failure continue "$TREE"
+wait_booted
+wait_stamps keep
+assert_eq "b never started" "" "$(st "$S" b)"
+assert_eq "init state: the failed units" "failed b: dependency failed: setup
+failed setup: exited 4" "$(init_failed)"
+assert_eq "b state" failed "$(nci_state b state)"
+assert_match "status: b failed, why" '^b +longrun +failed .*dependency failed: setup' "$("$CTL" -s "$SD" status)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+# ---------------------------------------------------------------- FailureAction=
+
+t "FailureAction=poweroff (unitConfig) on a longrun ends the container with its code even with --on-failure continue"
+rm -f "$S" "$TMP/fa-go" "$TMP/keep.sig"
+mktree fapower \
+  "$(unit fa Type=notify unit.FailureAction=poweroff "ExecStart=$SVC notify READY=1 wait-file $TMP/fa-go 20000 exit 6")" \
+  "$(unit keep "ExecStart=$SVC stamp $S keep onsig TERM $TMP/keep.sig exit 0 pause")"
+assert_eq "the tree's failure-action" poweroff "$(cat "$TREE/units/fa/failure-action" 2>&1)"
+boot fapower --on-failure continue "$TREE"
+wait_booted
+wait_stamps keep
+alive "$P" || fail "the container ended before fa failed"
+touch "$TMP/fa-go"
+reap_init
+assert_eq "exit code: fa's" 6 "$rc"
+init_has "failed fa: result exit-code" || fail "fa not recorded: $(cat "$SD/.nci-init/state")"
+assert_match "keep stopped by SIGTERM" '^SIGTERM ' "$(cat "$TMP/keep.sig" 2>&1)"
+logged 'nci-init: info: exiting with code 6' || fail "exit not logged: $(cat "$ERR")"
+
+t "FailureAction=poweroff-force on a oneshot, killed by a signal: 128+signal with --on-failure continue"
+rm -f "$S"
+mktree fapower1 \
+  "$(unit fo Type=oneshot unit.FailureAction=poweroff-force "ExecStart=$SVC crash TERM")" \
+  "$(unit after-fo after=fo wants=fo "ExecStart=$SVC stamp $S after-fo pause")"
+boot fapower1 --on-failure continue "$TREE"
+reap_init
+assert_eq "exit code: SIGTERM" 143 "$rc"
+init_has "failed fo: killed by SIGTERM" || fail "fo not recorded: $(cat "$SD/.nci-init/state")"
+assert_eq "nothing after fo started" "" "$(st "$S" after-fo)"
+
+t "FailureAction=none on a failing longrun with --on-failure continue: the container keeps running"
+rm -f "$TMP/fn-go"
+mktree fanone \
+  "$(unit fn Type=notify unit.FailureAction=none "ExecStart=$SVC notify READY=1 wait-file $TMP/fn-go 20000 exit 6")" \
+  "$(unit keep "ExecStart=$SVC pause")"
+boot fanone --on-failure continue "$TREE"
+wait_booted
+touch "$TMP/fn-go"
+wait_for 10 init_has "failed fn: result exit-code" || fail "fn not failed: $(cat "$SD/.nci-init/state")"
+assert_eq "the boot" "state up" "$(boot_state)"
+alive "$P" || fail "the container ended"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+# ---------------------------------------------------------------- SuccessAction=
+
+# satree NAME ACTION EXIT: a simple longrun "job" with SuccessAction=ACTION that exits EXIT once
+# $TMP/NAME-go exists, and a longrun "keep" that would run for ever
+satree() {
+  rm -f "$S" "$TMP/$1-go" "$TMP/$1.sig"
+  mktree "$1" \
+    "$(unit job Type=simple unit.SuccessAction="$2" "ExecStart=$SVC stamp $S job wait-file $TMP/$1-go 20000 exit $3")" \
+    "$(unit keep "ExecStart=$SVC stamp $S keep onsig TERM $TMP/$1.sig exit 0 pause")"
+}
+
+for action in exit poweroff; do
+  t "SuccessAction=$action on a longrun that exits 0 by itself: the container stops, exit 0"
+  satree "sa-$action" "$action" 0
+  boot "sa-$action" "$TREE"
+  wait_booted
+  wait_stamps job keep
+  alive "$P" || fail "the container ended before job exited"
+  touch "$TMP/sa-$action-go"
+  reap_init
+  assert_eq "exit code" 0 "$rc"
+  logged 'nci-init: info: unit job is down' || fail "job's end not logged: $(cat "$ERR")"
+  logged 'nci-init: info: stopping' || fail "the stop not logged: $(cat "$ERR")"
+  assert_match "keep stopped by SIGTERM" '^SIGTERM ' "$(cat "$TMP/sa-$action.sig" 2>&1)"
+  assert_eq "no failure recorded" "state down" "$(cat "$SD/.nci-init/state")"
+done
+
+t "SuccessAction=exit on a longrun that exits non-zero is a failure, not a success: --on-failure continue keeps the container"
+satree sa-fail exit 3
+boot sa-fail --on-failure continue "$TREE"
+wait_booted
+wait_stamps job keep
+touch "$TMP/sa-fail-go"
+wait_for 10 init_has "failed job: result exit-code" || fail "job not failed: $(cat "$SD/.nci-init/state")"
+assert_eq "job state" failed "$(nci_state job state)"
+assert_eq "the boot: still up" "state up" "$(boot_state)"
+logged 'nci-init: info: stopping' && fail "the container is stopping: $(cat "$ERR")"
+alive "$P" || fail "the container ended"
+assert_eq "keep untouched" up "$(nci_state keep state)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "SuccessAction=exit on a longrun that exits non-zero, --on-failure exit (default): its code, not 0"
+satree sa-fail2 exit 3
+boot sa-fail2 "$TREE"
+wait_booted
+wait_stamps job
+touch "$TMP/sa-fail2-go"
+reap_init
+assert_eq "exit code: job's" 3 "$rc"
+init_has "failed job: result exit-code" || fail "job not recorded: $(cat "$SD/.nci-init/state")"
