@@ -53,6 +53,35 @@ static int lock_read (char const *name, int *held, char *path)
   return 1 ;
 }
 
+/* Whether STATEDIR/.nci-init/state lists name as failed ("failed NAME: WHY");
+   why (NCI_UNITSTATE_TEXT_MAX bytes) gets WHY. Returns 1 or 0, or -1 with errno
+   set and path naming the file. No file is no failure: no nci-init. */
+static int init_failed (char const *name, char *why, char *path)
+{
+  char buf[16384] ;
+  size_t nl = strlen(name) ;
+  ssize_t r ;
+  ctl_path(path, ".nci-init", "state") ;
+  r = openreadnclose(path, buf, sizeof buf) ;
+  if (r < 0) return errno == ENOENT ? 0 : -1 ;
+  for (size_t i = 0 ; i < (size_t)r ;)
+  {
+    char const *line = buf + i ;
+    char const *end = memchr(line, '\n', (size_t)r - i) ;
+    size_t len = end ? (size_t)(end - line) : (size_t)r - i ;
+    i += len + 1 ;
+    if (len >= 9 + nl && !memcmp(line, "failed ", 7) && !memcmp(line + 7, name, nl) && !memcmp(line + 7 + nl, ": ", 2))
+    {
+      size_t wl = len - 9 - nl ;
+      if (wl > NCI_UNITSTATE_TEXT_MAX - 1) wl = NCI_UNITSTATE_TEXT_MAX - 1 ;
+      memcpy(why, line + 9 + nl, wl) ;
+      why[wl] = 0 ;
+      return 1 ;
+    }
+  }
+  return 0 ;
+}
+
 /* Returns 1, or 0 with errno set and u->failed naming the file. A file that is
    not there yet leaves its has_ flag at 0. */
 int ctl_unit_read (char const *name, ctl_unit *u)
@@ -77,6 +106,22 @@ int ctl_unit_read (char const *name, ctl_unit *u)
   {
     ctl_path(u->failed, name, "supervise/nci-state") ;
     return 0 ;
+  }
+  /* A running longrun that nci-init failed (what it requires failed) is
+     stopped by its nci-supervise, which only knows it was told to stop:
+     nci-init's list says it failed, and why. */
+  if (!u->oneshot && u->has_state && u->supervised && u->st.state == NCI_STATE_DOWN)
+  {
+    char why[NCI_UNITSTATE_TEXT_MAX] ;
+    int r = init_failed(name, why, u->failed) ;
+    if (r < 0) return 0 ;
+    if (r)
+    {
+      u->st.state = NCI_STATE_FAILED ;
+      u->st.result = NCI_RESULT_NONE ;
+      u->st.has_exit = 0 ;
+      memcpy(u->st.status, why, sizeof why) ;
+    }
   }
   return 1 ;
 }
@@ -169,20 +214,27 @@ void ctl_unit_why (ctl_unit const *u, int ready, char *buf)
   size_t len = append(buf, 0, ctl_unit_state(u)) ;
   if (!state_current(u)) return ;
   if (ready && u->st.state == NCI_STATE_UP && !ctl_unit_ready(u)) append(buf, len, ", not ready") ;
-  else if ((u->st.state == NCI_STATE_FAILED || u->st.state == NCI_STATE_DOWN) && u->st.result != NCI_RESULT_NONE)
+  else if ((u->st.state == NCI_STATE_FAILED || u->st.state == NCI_STATE_DOWN)
+        && (u->st.result != NCI_RESULT_NONE || (u->st.state == NCI_STATE_FAILED && u->st.status[0])))
   {
+    /* "(exit-code, exited 3: STATUS)"; only "(WHY)" for what nci-init failed */
+    char const *sep = "" ;
     len = append(buf, len, " (") ;
-    len = append(buf, len, nci_unitstate_result_name(u->st.result)) ;
-    if (u->st.has_exit)
+    if (u->st.result != NCI_RESULT_NONE)
     {
-      char last[CTL_EXIT_FMT] ;
-      ctl_unit_last_exit(u, last) ;
-      len = append(buf, len, ", ") ;
-      len = append(buf, len, last) ;
+      len = append(buf, len, nci_unitstate_result_name(u->st.result)) ;
+      sep = ": " ;
+      if (u->st.has_exit)
+      {
+        char last[CTL_EXIT_FMT] ;
+        ctl_unit_last_exit(u, last) ;
+        len = append(buf, len, ", ") ;
+        len = append(buf, len, last) ;
+      }
     }
     if (u->st.status[0])
     {
-      len = append(buf, len, ": ") ;
+      len = append(buf, len, sep) ;
       len = append(buf, len, u->st.status) ;
     }
     append(buf, len, ")") ;

@@ -605,6 +605,15 @@ void on_report (char const *line, size_t len)
   {
     switch (*c)
     {
+      case 'u' :
+        /* a failed longrun, down, started again (nci-ctl start): failed no more */
+        if (u->state != U_FAILED || !u->sv_down || G.shutting) break ;
+        u->state = U_STARTING ;
+        u->sv_down = 0 ;
+        u->why[0] = 0 ;
+        ilog("unit ", u->name, " started again", 0) ;
+        state_write_boot() ;
+        break ;
       case 'U' :
         if (u->state == U_STARTING) { u->state = U_UP ; ilog("unit ", u->name, " is ready", 0) ; }
         break ;
@@ -613,6 +622,8 @@ void on_report (char const *line, size_t len)
         nci_unitstate st ;
         char const *r ;
         if (G.shutting) break ;
+        /* F: the service is down and stays down */
+        u->sv_down = 1 ;
         if (!read_supervised(u, &st)) { unit_failed(u, 1, "result unknown", 0) ; break ; }
         r = nci_unitstate_result_name(st.result) ;
         unit_failed(u, failure_code(&st), "result ", r ? r : "unknown") ;
@@ -621,6 +632,8 @@ void on_report (char const *line, size_t len)
       case 'D' :
       {
         nci_unitstate st ;
+        /* failed by what it requires: its stop is done */
+        if (u->state == U_FAILED) { u->sv_down = 1 ; break ; }
         if (G.shutting || !running(u) || !read_supervised(u, &st) || st.state != NCI_STATE_DOWN) break ;
         u->state = U_DONE ;
         ilog("unit ", u->name, " is down", 0) ;

@@ -60,6 +60,7 @@ struct unit_s
   int stopping ;                    /* being stopped at shutdown */
   int stop_logged ;                 /* ... and said so */
   int stopped ;                     /* stopped at shutdown, or nothing to stop */
+  int sv_down ;                     /* longrun failed: its nci-supervise said it is down */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */
   int svfds[4] ;                    /* longrun: output pipes kept across nci-supervise restarts */
