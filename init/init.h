@@ -90,10 +90,10 @@ struct init_s
   int final ;                       /* all units stopped: TERM/KILL to what is left */
   int down ;                        /* nothing left: nci-init is exiting */
   int killed_all ;
-  int grace_spent ;                 /* the command was killed after the grace */
   int exitcode ;
   int exit_set ;
   tain final_deadline ;
+  tain grace_end ;                  /* the stop's one grace, from its first SIGTERM; 0: not begun */
   int reportr, reportw ;            /* the pipe every nci-supervise reports on */
   int ctlr, ctlw ;                  /* STATEDIR/.nci-init/control, the oneshots' commands */
   int nullfd ;

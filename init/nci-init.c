@@ -228,6 +228,7 @@ static void setup (void)
   tain_now_set_stopwatch_g() ;
   for (unsigned int i = 0 ; i < G.n ; i++) G.units[i].deadline = tain_zero ;
   G.final_deadline = tain_zero ;
+  G.grace_end = tain_zero ;
   state_write_boot() ;
 }
 

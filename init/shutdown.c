@@ -35,7 +35,8 @@ void shutdown_begin (int code)
     kill(G.cmdpid, SIGTERM) ;
     kill(G.cmdpid, SIGCONT) ;
     tain_from_millisecs(&t, (int)G.grace_ms) ;
-    tain_add_g(&G.final_deadline, &t) ;
+    tain_add_g(&G.grace_end, &t) ;
+    G.final_deadline = G.grace_end ;
   }
   state_write_boot() ;
   shutdown_step() ;
@@ -155,28 +156,34 @@ int nothing_left (void)
   return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD ;
 }
 
-/* The grace is waited once per stop: a command that let it run out (an
-   interactive shell ignores SIGTERM) has spent it, and what is left at the
-   end is killed at once. The stop as a whole stays within one grace plus
-   the units' own stop timeouts, whatever the container runs. */
+/* The grace is waited once per stop: it starts with the first SIGTERM that
+   has one, the command's when there is a command (an interactive shell
+   ignores SIGTERM). What the command took of it is gone for what is left at
+   the end, which gets SIGTERM and then SIGKILL when the grace ends, at once
+   if it has. The stop as a whole stays within one grace plus the units' own
+   stop timeouts, whatever the container runs. */
 static void final_begin (void)
 {
-  tain t ;
+  tain left ;
+  char fmt[UINT_FMT] ;
+  int ms = 0 ;
   G.final = 1 ;
   state_write_boot() ;
   if (nothing_left()) return ;
-  if (G.grace_spent)
+  if (!tai_sec(tain_secp(&G.grace_end)))
   {
-    ilog("sending SIGKILL to the processes left: the grace went to the command", 0, 0, 0) ;
-    signal_rest(SIGKILL) ;
-    G.killed_all = 1 ;
-    return ;
+    tain t ;
+    tain_from_millisecs(&t, (int)G.grace_ms) ;
+    tain_add_g(&G.grace_end, &t) ;
   }
-  ilog("sending SIGTERM to the processes left", 0, 0, 0) ;
+  if (tain_future(&G.grace_end) && tain_sub(&left, &G.grace_end, &STAMP)) ms = tain_to_millisecs(&left) ;
+  if (ms < 0) ms = 0 ;
+  fmt[uint_fmt(fmt, (unsigned int)ms)] = 0 ;
+  ilog("sending SIGTERM to the processes left, SIGKILL in ", fmt, " ms", 0) ;
   signal_rest(SIGTERM) ;
   if (G.pid1) kill(-1, SIGCONT) ;
-  tain_from_millisecs(&t, (int)G.grace_ms) ;
-  tain_add_g(&G.final_deadline, &t) ;
+  if (!ms) { final_step() ; return ; }
+  G.final_deadline = G.grace_end ;
 }
 
 void final_step (void)
@@ -185,7 +192,6 @@ void final_step (void)
   {
     ilog("sending SIGKILL to ", G.cmd[0], ": the grace is over", 0) ;
     kill(G.cmdpid, SIGKILL) ;
-    G.grace_spent = 1 ;
     G.final_deadline = tain_zero ;
     return ;
   }
