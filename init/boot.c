@@ -284,7 +284,8 @@ int oneshot_spawn (unit *u, char const *script)
   if (!nci_outstream_init(&G.slots[i].out[0], 1, -1, -1, G.slots[i].prefix, G.prefix ? nl + 2 : 0))
   {
     e = errno ;
-    strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    if (!u->spawn_failing) strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    u->spawn_failing = 1 ;  /* said once, not at each try */
     errno = e ;
     return 0 ;
   }
@@ -294,7 +295,8 @@ int oneshot_spawn (unit *u, char const *script)
     e = errno ;
     fd_close(s->rfd) ; fd_close(s->wfd) ;
     if (s->outfd != 1) fd_close(s->outfd) ;
-    strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    if (!u->spawn_failing) strerr_warnwu2sys("create the output pipes of ", u->name) ;
+    u->spawn_failing = 1 ;  /* said once, not at each try */
     errno = e ;
     return 0 ;
   }
@@ -308,15 +310,17 @@ int oneshot_spawn (unit *u, char const *script)
   if (pid < 0)
   {
     e = errno ;
-    strerr_warnwu2sys("start a process for ", u->name) ;
+    if (!u->spawn_failing) strerr_warnwu2sys("start a process for ", u->name) ;
     for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i].out[k].wfd) ; G.slots[i].out[k].wfd = -1 ; }
     G.slots[i].unit = (int)(u - G.units) ;
     slot_free(i) ;
+    u->spawn_failing = 1 ;  /* said once, not at each try */
     errno = e ;
     return 0 ;
   }
   for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i].out[k].wfd) ; G.slots[i].out[k].wfd = -1 ; }
   G.slots[i].unit = (int)(u - G.units) ;
+  u->spawn_failing = 0 ;
   u->slot = i ;
   u->pid = pid ;
   u->killed = 0 ;
@@ -348,25 +352,51 @@ void oneshot_stopped (unit *u)
   ilog("unit ", u->name, " stopped", 0) ;
   set_ustate(u, NCI_STATE_DOWN) ;
   state_write_boot() ;
-  if (again && !G.shutting) oneshot_start(u) ;
+  if (again && !G.shutting) oneshot_command_start(u) ;
+}
+
+/* Whether a script of nci-init's runs, or still holds its output pipes:
+   its end may give back what a new one lacked (descriptors, processes). */
+int scripts_running (void)
+{
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0) return 1 ;
+  return 0 ;
 }
 
 /* A script that cannot be started (no pipe, no fork: out of descriptors or
-   processes) fails its unit, as systemd's "resources" result: waiting for
-   what may never come back would stall the boot. */
-void oneshot_start (unit *u)
+   processes) waits while nci-init's other scripts run, and is tried again
+   at each turn; with none running, nothing will give back what it lacks and
+   it fails its unit, as systemd's "resources" result: waiting would stall
+   the boot. Returns 1 when started, 0 when it waits, -1 when it failed. */
+int oneshot_start (unit *u)
 {
+  int was_failed = u->state == U_FAILED ;
   if (!oneshot_spawn(u, "./up"))
   {
-    unit_failed(u, 1, "could not start its script: ", strerror(errno)) ;
-    return ;
+    int e = errno ;
+    if (scripts_running()) return 0 ;
+    u->st.result = NCI_RESULT_RESOURCES ;
+    u->st.has_exit = 0 ;
+    unit_failed(u, 1, "could not start its script: ", strerror(e)) ;
+    return -1 ;
   }
+  if (was_failed) { u->why[0] = 0 ; u->st.status[0] = 0 ; }
   u->state = U_STARTING ;
   u->st.pid = u->pid ;
   u->st.result = NCI_RESULT_NONE ;
   ilog("starting ", u->name, 0, 0) ;
   set_ustate(u, NCI_STATE_STARTING) ;
   oneshot_deadline(u, u->timeout_ms) ;
+  /* run again, a failed one is failed no more */
+  if (was_failed) state_write_boot() ;
+  return 1 ;
+}
+
+/* A start asked for by a command: when it has to wait, that is said, and
+   the command is not kept. */
+void oneshot_command_start (unit *u)
+{
+  if (!oneshot_start(u)) strerr_warnw3x("could not start ", u->name, " now: try again") ;
 }
 
 /* A oneshot up with nothing to run for its stop (no ExecStop) is down once
@@ -439,7 +469,7 @@ void on_oneshot_exit (unit *u, int wstat)
   if (u->post_down)
   {
     u->post_down = 0 ;
-    if (u->ctl_restart && !G.shutting) { u->ctl_restart = 0 ; oneshot_start(u) ; }
+    if (u->ctl_restart && !G.shutting) { u->ctl_restart = 0 ; oneshot_command_start(u) ; }
     return ;
   }
   if (u->ctl_stop) { oneshot_stopped(u) ; return ; }

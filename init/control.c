@@ -123,7 +123,7 @@ static void command (char const *line, size_t len)
       if (u->state == U_UP || (u->state == U_STARTING && !u->ctl_stop)) return ;
       /* while a script ends (a stop's, an ExecStop after the start): then */
       if (u->pid > 0) { u->ctl_restart = 1 ; return ; }
-      oneshot_start(u) ;
+      oneshot_command_start(u) ;
       break ;
     case 'd' :
       u->ctl_restart = 0 ;
@@ -135,7 +135,7 @@ static void command (char const *line, size_t len)
         u->ctl_restart = 1 ;
         stop(u) ;
       }
-      else oneshot_start(u) ;
+      else oneshot_command_start(u) ;
       break ;
     default : break ;
   }

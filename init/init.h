@@ -60,6 +60,7 @@ struct unit_s
   int stopping ;                    /* being stopped at shutdown */
   int stop_logged ;                 /* ... and said so */
   int stopped ;                     /* stopped at shutdown, or nothing to stop */
+  int spawn_failing ;               /* oneshot: its last script could not be started (said) */
   int sv_down ;                     /* longrun failed: its nci-supervise said it is down */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */
@@ -129,7 +130,9 @@ extern void on_report (char const *line, size_t len) ;
 extern void on_supervise_exit (unit *u, int wstat) ;
 extern void supervise_start (unit *u) ;
 extern int oneshot_spawn (unit *u, char const *script) ;
-extern void oneshot_start (unit *u) ;
+extern int oneshot_start (unit *u) ;
+extern void oneshot_command_start (unit *u) ;
+extern int scripts_running (void) ;
 extern void oneshot_stopped (unit *u) ;
 extern void oneshot_deadline (unit *u, unsigned int ms) ;
 extern void slot_check (int i) ;

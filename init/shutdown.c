@@ -102,9 +102,10 @@ void shutdown_step (void)
       u->stopping = 1 ;
       oneshot_deadline(u, u->kill_ms) ;
     }
-    else
+    else if (!scripts_running())
     {
-      /* its ExecStop cannot run (said why): waiting would stall the stop */
+      /* its ExecStop cannot run (said why), and no script of nci-init's will
+         end and give back what it lacks: waiting would stall the stop */
       oneshot_shut(u) ;
       u->stopped = 1 ;
       if (u->state != U_FAILED) u->state = U_STOPPED ;

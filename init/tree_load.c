@@ -283,8 +283,8 @@ void tree_load (void)
   }
   add_rafter() ;
   mark_early() ;
-  /* a slot per oneshot: sized here, never grown; the pages of slots never
-     used are never touched */
+  /* a slot per oneshot: sized here, never grown (about 8 kB each, half of
+     it touched only when used) */
   for (k = 0 ; k < G.n ; k++) if (!G.units[k].longrun) G.nslots++ ;
   if (!G.nslots) G.nslots = 1 ;
   G.slots = xcalloc((size_t)G.nslots, sizeof *G.slots) ;

@@ -156,6 +156,27 @@ reap_init 20
 assert_eq "exit code" 1 "$rc"
 assert_match "message" 'nci-init: info: unit fine failed: could not start its script: Too many open files' "$(cat "$ERR")"
 assert_match "init state" '^failed fine: could not start its script: Too many open files$' "$(cat "$SD/.nci-init/state")"
+assert_eq "its result" resources "$(nci_state fine result)"
+
+t "out of file descriptors while other oneshots run: each waits for one to end, none fails; every ExecStop runs"
+rm -f "$S"
+members=()
+for i in $(seq -w 1 30); do
+  members+=("$(unit "o$i" Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S o$i" "ExecStop=$SVC stamp $S o$i.stop")")
+done
+members+=("$(unit keep "ExecStart=$SVC pause")")
+mktree emfile "${members[@]}"
+# room for a few scripts at a time, not for 30
+SD=$TMP/emfile.state
+spawn emfile bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
+  exec prlimit --nofile=24:24 unshare --pid --fork --mount-proc --kill-child "$@"' \
+  sh "$INIT" --state-dir "$SD" "$TREE"
+wait_booted 20
+assert_eq "no unit failed" "state up" "$(cat "$SD/.nci-init/state")"
+assert_eq "every oneshot ran" 30 "$(grep -c '^o[0-9]* ' "$S")"
+stop_init TERM 20
+assert_eq "exit code" 0 "$rc"
+assert_eq "every ExecStop ran" 30 "$(grep -c '^o[0-9]*\.stop ' "$S")"
 
 t "bad input: usage errors exit 100"
 for args in "" "--grace" "--grace x $TMP" "--on-failure maybe $TMP" "--bogus $TMP" "$TMP extra"; do

@@ -593,6 +593,8 @@ wait_for 5 stamps_are "$S" once 2 || fail "once not run again: $(count_stamps "$
 : > "$TMP/flaky.ok"
 "$CTL" -s "$SD" start flaky; assert_eq "start failed rc" 0 "$?"
 wait_for 5 unit_is flaky up || fail "flaky after start: $(nci_state flaky state)"
+grep -q '^failed flaky' "$SD/.nci-init/state" && fail "flaky still listed failed after its successful run: $(cat "$SD/.nci-init/state")"
+assert_eq "flaky's status" "" "$(nci_state flaky status)"
 assert_eq "slow is running" starting "$(nci_state slow state)"
 "$CTL" -s "$SD" kill USR1 slow; assert_eq "kill rc" 0 "$?"
 wait_for 5 test -s "$TMP/slow.sig" || fail "slow got no SIGUSR1"
