@@ -180,7 +180,7 @@ static void final_begin (void)
   if (tain_future(&G.grace_end) && tain_sub(&left, &G.grace_end, &STAMP)) ms = tain_to_millisecs(&left) ;
   if (ms < 0) ms = 0 ;
   fmt[uint_fmt(fmt, (unsigned int)ms)] = 0 ;
-  ilog("sending SIGTERM to the processes left, SIGKILL in ", fmt, " ms", 0) ;
+  ilog("sending SIGTERM to the processes left, the grace ends in ", fmt, " ms", 0) ;
   signal_rest(SIGTERM) ;
   if (G.pid1) kill(-1, SIGCONT) ;
   if (!ms) { final_step() ; return ; }

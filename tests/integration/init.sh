@@ -373,7 +373,7 @@ wait_for 10 test -s "$TMP/cmd.pid" -a -s "$TMP/o2.pid" || fail "the command or t
 stop_init TERM 15
 assert_eq "exit code: the command's SIGKILL" 137 "$rc"
 assert_match "the command killed after the grace" "nci-init: info: sending SIGKILL to $SVC: the grace is over" "$(cat "$ERR")"
-assert_match "what is left: SIGTERM, and SIGKILL at once" 'nci-init: info: sending SIGTERM to the processes left, SIGKILL in 0 ms' "$(cat "$ERR")"
+assert_match "what is left: SIGTERM, and SIGKILL at once" 'nci-init: info: sending SIGTERM to the processes left, the grace ends in 0 ms' "$(cat "$ERR")"
 assert_match "SIGKILL logged" 'nci-init: info: sending SIGKILL to the processes left$' "$(cat "$ERR")"
 
 t "command mode: what the command takes of the grace is gone for what is left at the end"
@@ -386,7 +386,7 @@ boot cmdgrace2 --grace 4000 "$TREE" -- "$TMP/slowcmd.sh"
 wait_for 10 test -s "$TMP/cmd.pid" -a -s "$TMP/o2.pid" || fail "the command or the orphan did not start"
 stop_init TERM 15
 assert_eq "exit code: the command's" 0 "$rc"
-left=$(sed -n 's/^nci-init: info: sending SIGTERM to the processes left, SIGKILL in \([0-9]*\) ms$/\1/p' "$ERR")
+left=$(sed -n 's/^nci-init: info: sending SIGTERM to the processes left, the grace ends in \([0-9]*\) ms$/\1/p' "$ERR")
 if [ -z "$left" ]; then fail "no final SIGTERM logged: $(grep 'processes left' "$ERR")"
 elif [ "$left" -gt 2500 ]; then fail "what is left got $left ms: the grace began again (4000 ms, the command took 1500 of it)"
 fi
