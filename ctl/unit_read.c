@@ -108,17 +108,15 @@ int ctl_unit_read (char const *name, ctl_unit *u)
     return 0 ;
   }
   /* A running longrun that nci-init failed (what it requires failed) is
-     stopped by its nci-supervise, which only knows it was told to stop:
-     nci-init's list says it failed, and why. */
-  if (!u->oneshot && u->has_state && u->supervised && u->st.state == NCI_STATE_DOWN)
+     stopped and failed by its nci-supervise, with no result of its own:
+     nci-init's list says why. */
+  if (!u->oneshot && u->has_state && u->st.state == NCI_STATE_FAILED && u->st.result == NCI_RESULT_NONE)
   {
     char why[NCI_UNITSTATE_TEXT_MAX] ;
     int r = init_failed(name, why, u->failed) ;
     if (r < 0) return 0 ;
     if (r)
     {
-      u->st.state = NCI_STATE_FAILED ;
-      u->st.result = NCI_RESULT_NONE ;
       u->st.has_exit = 0 ;
       memcpy(u->st.status, why, sizeof why) ;
     }

@@ -156,7 +156,8 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
     memcpy(u->st.status, u->why, sizeof u->st.status - 1) ;
     set_ustate(u, NCI_STATE_FAILED) ;
   }
-  else control(u, 'd') ;
+  /* nci-supervise stops it and keeps it failed (its F letter says when) */
+  else control(u, 'F') ;
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     unit *v = G.units + i ;
@@ -566,7 +567,7 @@ void supervise_start (unit *u)
   if (u->state == U_WAITING) { ilog("starting ", u->name, 0, 0) ; ilog_flush() ; }
   {
     char dir[PATH_MAX] ;
-    char const *argv[6] ;
+    char const *argv[7] ;
     int fds[8] = { 0, 1, 2, G.reportw, u->svfds[0], u->svfds[1], u->svfds[2], u->svfds[3] } ;
     unsigned int m = 0 ;
     unit_path(dir, u, "") ;
@@ -574,6 +575,10 @@ void supervise_start (unit *u)
     if (!G.prefix) argv[m++] = "--no-prefix" ;
     argv[m++] = "-r3" ;
     argv[m++] = "-f4,5,6,7" ;
+    /* one that replaces an nci-supervise that died keeps down what was down:
+       a unit stopped with what it is bound to, failed, or stopped at shutdown
+       (a service still running is taken over all the same) */
+    if (u->state == U_DONE || u->state == U_FAILED || u->state == U_STOPPED) argv[m++] = "-d" ;
     argv[m++] = dir ;
     argv[m++] = 0 ;
     pid = spawn_child(G.supervise_path, argv, 0, fds, 8, 111) ;
@@ -636,7 +641,9 @@ void on_report (char const *line, size_t len)
     switch (*c)
     {
       case 'u' :
-        /* a failed longrun, down, started again (nci-ctl start): failed no more */
+        /* a failed longrun, down for good (its F came), started again (nci-ctl
+           start): failed no more. Before its F, a u is a Restart= start that
+           nci-supervise made before it read nci-init's F. */
         if (u->state != U_FAILED || !u->sv_down || G.shutting) break ;
         u->state = U_STARTING ;
         u->sv_down = 0 ;
@@ -662,8 +669,6 @@ void on_report (char const *line, size_t len)
       case 'D' :
       {
         nci_unitstate st ;
-        /* failed by what it requires: its stop is done */
-        if (u->state == U_FAILED) { u->sv_down = 1 ; break ; }
         if (G.shutting || !running(u) || !read_supervised(u, &st) || st.state != NCI_STATE_DOWN) break ;
         u->state = U_DONE ;
         ilog("unit ", u->name, " is down", 0) ;

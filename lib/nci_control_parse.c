@@ -27,6 +27,7 @@ nci_control nci_control_parse (unsigned char c)
     case 'x' : r.kind = NCI_CONTROL_EXIT ; break ;
     case 'O' : r.kind = NCI_CONTROL_ONCE_AT_MOST ; break ;
     case 'Q' : r.kind = NCI_CONTROL_ONCE_AT_MOST_MARK ; break ;
+    case 'F' : r.kind = NCI_CONTROL_FAIL ; break ;
     default : r.kind = NCI_CONTROL_IGNORE ; break ;
   }
   return r ;

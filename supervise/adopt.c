@@ -45,3 +45,18 @@ int adopt (void)
   if (u.state == NCI_STATE_STOPPING) { S.want = WANT_DOWN ; S.stop_requested = 1 ; }
   return 1 ;
 }
+
+int failed_before (void)
+{
+  nci_unitstate u ;
+  if (!nci_unitstate_read(".", &u) || u.state != NCI_STATE_FAILED) return 0 ;
+  S.state = NCI_STATE_FAILED ;
+  S.want = WANT_DOWN ;
+  S.result = u.result ;
+  S.restarts = u.restarts ;
+  S.has_exit = u.has_exit ;
+  S.main_wstat = u.wstat ;
+  memcpy(S.status_text, u.status, sizeof S.status_text) ;
+  sv_log("stays down: it had failed", 0, 0) ;
+  return 1 ;
+}

@@ -416,6 +416,19 @@ void sv_start (void)
   else set_deadline_ms(S.pol.timeout_start_ms) ;
 }
 
+/* F: the unit failed because nci-init says so (what it requires failed). Its
+   result is none: the last run's own says nothing of it, and nci-init's
+   .nci-init/state says why; it stays down until started again. */
+static void fail_now (char const *ev)
+{
+  S.fail_requested = 0 ;
+  S.want = WANT_DOWN ;
+  S.result = NCI_RESULT_NONE ;
+  set_state(NCI_STATE_FAILED) ;
+  sv_log("failed: ", "nci-init failed it", ", staying down") ;
+  sv_announce(ev) ;
+}
+
 static void after_finish (int fwstat)
 {
   int once = fwstat >= 0 && WIFEXITED(fwstat) && WEXITSTATUS(fwstat) == 125 ;
@@ -431,6 +444,7 @@ static void after_finish (int fwstat)
     S.exit_now = 1 ;
     return ;
   }
+  if (S.fail_requested) { fail_now(once ? "ODF" : "DF") ; return ; }
   if (S.restart_requested || (S.stop_requested && S.want == WANT_UP))
   {
     set_state(NCI_STATE_DOWN) ;
@@ -775,6 +789,7 @@ static void mark_down (int present)
 
 static void want_up (enum want_e w)
 {
+  S.fail_requested = 0 ;
   S.want = w ;
   if (is_down())
   {
@@ -804,6 +819,17 @@ static void want_down (void)
     if (S.state == NCI_STATE_STOPPING || S.state == NCI_STATE_FINISHING) S.restart_requested = 0 ;
     sv_announce(0) ;
   }
+}
+
+static void want_fail (void)
+{
+  S.restart_requested = 0 ;
+  S.fail_requested = 1 ;
+  want_down() ;
+  /* down already, or only waiting to restart: failed now; else when down.
+     Failed by itself already: its own result says more */
+  if (S.state == NCI_STATE_DOWN) fail_now("F") ;
+  else if (S.state == NCI_STATE_FAILED) S.fail_requested = 0 ;
 }
 
 static void want_exit (void)
@@ -839,6 +865,7 @@ void sv_on_control (unsigned char c)
     case NCI_CONTROL_ONCE : want_up(WANT_ONCE) ; break ;
     case NCI_CONTROL_DOWN_MARK : mark_down(1) ; want_down() ; break ;
     case NCI_CONTROL_DOWN : want_down() ; break ;
+    case NCI_CONTROL_FAIL : want_fail() ; break ;
     case NCI_CONTROL_EXIT : want_exit() ; break ;
     case NCI_CONTROL_ONCE_AT_MOST_MARK : mark_down(1) ;
       if (S.want == WANT_UP) S.want = WANT_ONCE ;

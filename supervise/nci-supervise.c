@@ -18,7 +18,7 @@
 
 #include "supervise.h"
 
-#define USAGE "nci-supervise [ --no-prefix ] [ -n name ] [ -r reportfd ] [ -f outr,outw,errr,errw ] servicedir"
+#define USAGE "nci-supervise [ --no-prefix ] [ -d ] [ -n name ] [ -r reportfd ] [ -f outr,outw,errr,errw ] servicedir"
 #define dieusage() strerr_dieusage(100, USAGE)
 
 /* how often a stop waiting on processes that are not supervise's children
@@ -230,17 +230,19 @@ int main (int argc, char const *const *argv)
   char const *name = 0 ;
   int reportfd = -1 ;
   int prefix = 1 ;
+  int start_down = 0 ;
   PROG = "nci-supervise" ;
   for (;;)
   {
     int opt ;
     if (l.ind < argc && !strcmp(argv[l.ind], "--no-prefix")) { prefix = 0 ; l.ind++ ; continue ; }
     if (l.ind < argc && !strcmp(argv[l.ind], "--help")) { if (allwrite(1, "usage: " USAGE "\n", sizeof("usage: " USAGE "\n") - 1) < sizeof("usage: " USAGE "\n") - 1) return 111 ; return 0 ; }
-    opt = subgetopt_r(argc, argv, "Pn:r:f:", &l) ;
+    opt = subgetopt_r(argc, argv, "Pdn:r:f:", &l) ;
     if (opt == -1) break ;
     switch (opt)
     {
       case 'P' : prefix = 0 ; break ;
+      case 'd' : start_down = 1 ; break ;
       case 'n' : name = l.arg ; break ;
       case 'r' :
       {
@@ -268,12 +270,16 @@ int main (int argc, char const *const *argv)
   if (argc != 1) dieusage() ;
   S.reportfd = -1 ;
   init(argv[0], name, prefix) ;
+  if (start_down) S.want = WANT_DOWN ;
   if (reportfd >= 0)
   {
     if (coe(reportfd) < 0) strerr_diefu1sys(111, "set close-on-exec on the report fd") ;
     S.reportfd = reportfd ;
   }
   if (adopt()) sv_announce(S.ready ? "sU" : "s") ;
+  /* under nci-init, a new nci-supervise replaces one that died: what had
+     failed stays failed, as systemd keeps it (by hand, s6's way: it starts) */
+  else if (S.reportfd >= 0 && failed_before()) sv_announce("s") ;
   else
   {
     sv_announce("s") ;

@@ -60,6 +60,7 @@ struct sv_s
   enum want_e want ;
   int stop_requested ;          /* the current stop was asked for: no Restart= decision */
   int restart_requested ;       /* r: start again once down */
+  int fail_requested ;          /* F: failed once down (nci-init failed the unit) */
   int start_pending ;           /* down after r: start again at the deadline */
   int exiting ;                 /* exit once the service is down */
   int exit_now ;
@@ -127,6 +128,9 @@ extern void control_init (void) ;
 /* A service left running by a previous nci-supervise on the same directory (it
    died; nci-init started this one) is taken over, not started twice. */
 extern int adopt (void) ;
+/* A service the previous nci-supervise left failed stays failed and down:
+   returns 1 when so (the state is taken over). */
+extern int failed_before (void) ;
 extern void sv_on_adopted_exit (void) ;
 
 #endif

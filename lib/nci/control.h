@@ -14,7 +14,8 @@ enum nci_control_kind_e
   NCI_CONTROL_UP_MARK,  /* U: u, and remove the ./down file */
   NCI_CONTROL_EXIT,     /* x: exit supervise once the service is down */
   NCI_CONTROL_ONCE_AT_MOST, /* O: do not restart it when it dies */
-  NCI_CONTROL_ONCE_AT_MOST_MARK /* Q: O, and create the ./down file */
+  NCI_CONTROL_ONCE_AT_MOST_MARK, /* Q: O, and create the ./down file */
+  NCI_CONTROL_FAIL      /* F, nci's own: d, and failed once down (nci-init: what it requires failed) */
 } ;
 
 typedef struct nci_control_s nci_control ;

@@ -294,3 +294,76 @@ touch "$TMP/sa-fail2-go"
 reap_init
 assert_eq "exit code: job's" 3 "$rc"
 init_has "failed job: result exit-code" || fail "job not recorded: $(cat "$SD/.nci-init/state")"
+
+# ---------------------------------------------------------------- failed stays failed
+
+# sv_pid UNIT: the pid, here, of UNIT's nci-supervise
+sv_pid() {
+  local p
+  for p in $(descendants_named nci-supervise); do
+    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$SD/$1 " && { echo "$p"; return; }
+  done
+}
+sv_pid_not() { local q; q=$(sv_pid "$1"); [ -n "$q" ] && [ "$q" != "$2" ]; }
+failtree() {
+  rm -f "$S"
+  mktree "$1" \
+    "$(unit r "ExecStart=$SVC stamp $S r stamp $TMP/r-marker x pause")" \
+    "$(unit l requires=r after=r "$2" "$3" "ExecStart=$SVC stamp $S l stamp $TMP/l-marker x pause")" \
+    "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+}
+
+t "failed stays failed: a Restart= start of the unit racing nci-init's stop does not undo the failure"
+failtree racefail Restart=always RestartSec=0
+boot racefail --on-failure continue "$TREE"
+wait_booted
+wait_stamps r l keep
+lsv=$(sv_pid l); lp=$(svc_pid l-marker); rp=$(svc_pid r-marker)
+[ -n "$lsv" ] && [ -n "$lp" ] && [ -n "$rp" ] || fail "processes not found: supervise $lsv, l $lp, r $rp"
+# l's nci-supervise, stopped, finds at once l dead (a restart to make) and nci-init's stop
+kill -STOP "$lsv"
+kill -KILL "$lp"
+kill -KILL "$rp"
+wait_for 10 init_has "failed l: dependency failed: r" || fail "l not failed: $(cat "$SD/.nci-init/state")"
+kill -CONT "$lsv"
+wait_for 10 unit_is l failed || fail "l: $(nci_state l state)"
+init_has "failed l: dependency failed: r" || fail "l no longer listed failed: $(cat "$SD/.nci-init/state")"
+assert_match "nci-ctl status" '^l +longrun +failed .* dependency failed: r$' "$("$CTL" -s "$SD" status l)"
+logged 'unit l started again' && fail "a Restart= start taken for a start by hand: $(grep 'unit l' "$ERR")"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "failed stays failed: a unit waiting out its RestartSec= when what it requires fails is failed at once; nci-ctl start makes it run again"
+failtree restartfail Restart=always RestartSec=30
+boot restartfail --on-failure continue "$TREE"
+wait_booted
+wait_stamps r l keep
+kill -KILL "$(svc_pid l-marker)"
+wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
+kill -KILL "$(svc_pid r-marker)"
+wait_for 10 unit_is l failed || fail "l not failed: $(nci_state l state); $(cat "$SD/.nci-init/state")"
+init_has "failed l: dependency failed: r" || fail "l not listed failed: $(cat "$SD/.nci-init/state")"
+"$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
+wait_for 10 stamps_are "$S" l 2 || fail "l not started again"
+wait_for 10 eval '! init_has "failed l: dependency failed: r"' || fail "l still listed failed: $(cat "$SD/.nci-init/state")"
+"$CTL" -s "$SD" stop l || fail "nci-ctl stop l: exit $?"
+wait_for 10 unit_is l down || fail "l after the stop: $(nci_state l state)"
+assert_match "nci-ctl status after a start and a stop" '^l +longrun +down ' "$("$CTL" -s "$SD" status l)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "failed stays failed: the nci-supervise that replaces a failed unit's one does not start it"
+failtree svdie Restart=no RestartSec=0
+boot svdie --on-failure continue "$TREE"
+wait_booted
+wait_stamps r l keep
+kill -KILL "$(svc_pid r-marker)"
+wait_for 10 unit_is l failed || fail "l not failed: $(nci_state l state)"
+lsv=$(sv_pid l)
+kill -KILL "$lsv"
+wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
+wait_for 10 logged 'l: stays down: it had failed' || fail "the new nci-supervise did not keep l down: $(tail -n 5 "$ERR")"
+assert_eq "l started once" 1 "$(count_stamps "$S" l)"
+assert_match "nci-ctl status" '^l +longrun +failed .* dependency failed: r$' "$("$CTL" -s "$SD" status l)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
