@@ -156,8 +156,9 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
     memcpy(u->st.status, u->why, sizeof u->st.status - 1) ;
     set_ustate(u, NCI_STATE_FAILED) ;
   }
-  /* nci-supervise stops it and keeps it failed (its F letter says when) */
-  else control(u, 'F') ;
+  /* nci-supervise stops it and keeps it failed (its F letter says when);
+     one that failed by itself (its F came) is down already */
+  else if (!u->sv_down) control(u, 'F') ;
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     unit *v = G.units + i ;
@@ -356,11 +357,19 @@ void oneshot_stopped (unit *u)
   if (again && !G.shutting) oneshot_command_start(u) ;
 }
 
-/* Whether a script of nci-init's runs, or still holds its output pipes:
-   its end may give back what a new one lacked (descriptors, processes). */
+/* Whether a script of nci-init's runs: its end gives back what a new one
+   may lack (descriptors, processes). A lingering slot's writer may live on
+   for ever: such slots are given up instead (slots_give_up). */
+int slots_give_up (void)
+{
+  int n = 0 ;
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].linger) { slot_free(i) ; n++ ; }
+  return n ;
+}
+
 int scripts_running (void)
 {
-  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0) return 1 ;
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0 && !G.slots[i].linger) return 1 ;
   return 0 ;
 }
 
@@ -376,6 +385,8 @@ int oneshot_start (unit *u)
   {
     int e = errno ;
     if (scripts_running()) return 0 ;
+    /* once: then no slot lingers */
+    if (slots_give_up()) return oneshot_start(u) ;
     u->st.result = NCI_RESULT_RESOURCES ;
     u->st.has_exit = 0 ;
     unit_failed(u, 1, "could not start its script: ", strerror(e)) ;
@@ -397,7 +408,10 @@ int oneshot_start (unit *u)
    the command is not kept. */
 void oneshot_command_start (unit *u)
 {
-  if (!oneshot_start(u)) strerr_warnw3x("could not start ", u->name, " now: try again") ;
+  if (oneshot_start(u)) return ;
+  strerr_warnw3x("could not start ", u->name, " now: try again") ;
+  /* an early oneshot run again by a restart holds the longruns back: no more */
+  early_settle(u) ;
 }
 
 /* A oneshot up with nothing to run for its stop (no ExecStop) is down once
@@ -575,10 +589,10 @@ void supervise_start (unit *u)
     if (!G.prefix) argv[m++] = "--no-prefix" ;
     argv[m++] = "-r3" ;
     argv[m++] = "-f4,5,6,7" ;
-    /* one that replaces an nci-supervise that died keeps down what was down:
-       a unit stopped with what it is bound to, failed, or stopped at shutdown
-       (a service still running is taken over all the same) */
-    if (u->state == U_DONE || u->state == U_FAILED || u->state == U_STOPPED) argv[m++] = "-d" ;
+    /* one that replaces an nci-supervise that died keeps a failed unit down
+       (a service still running is taken over all the same, and stopped by
+       the F sent again on its s letter) */
+    if (u->state == U_FAILED) argv[m++] = "-d" ;
     argv[m++] = dir ;
     argv[m++] = 0 ;
     pid = spawn_child(G.supervise_path, argv, 0, fds, 8, 111) ;
@@ -640,6 +654,11 @@ void on_report (char const *line, size_t len)
   {
     switch (*c)
     {
+      case 's' :
+        /* a new nci-supervise for a failed unit whose F was never done (the
+           old one died first): sent again */
+        if (u->state == U_FAILED && !u->sv_down && !G.shutting) control(u, 'F') ;
+        break ;
       case 'u' :
         /* a failed longrun, down for good (its F came), started again (nci-ctl
            start): failed no more. Before its F, a u is a Restart= start that

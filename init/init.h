@@ -133,6 +133,7 @@ extern int oneshot_spawn (unit *u, char const *script) ;
 extern int oneshot_start (unit *u) ;
 extern void oneshot_command_start (unit *u) ;
 extern int scripts_running (void) ;
+extern int slots_give_up (void) ;
 extern void oneshot_stopped (unit *u) ;
 extern void oneshot_deadline (unit *u, unsigned int ms) ;
 extern void slot_check (int i) ;

@@ -416,14 +416,18 @@ void sv_start (void)
   else set_deadline_ms(S.pol.timeout_start_ms) ;
 }
 
+static void want_up (enum want_e w) ;
+
 /* F: the unit failed because nci-init says so (what it requires failed). Its
    result is none: the last run's own says nothing of it, and nci-init's
    .nci-init/state says why; it stays down until started again. */
 static void fail_now (char const *ev)
 {
   S.fail_requested = 0 ;
+  S.restart_requested = 0 ;
   S.want = WANT_DOWN ;
   S.result = NCI_RESULT_NONE ;
+  S.status_text[0] = 0 ;
   set_state(NCI_STATE_FAILED) ;
   sv_log("failed: ", "nci-init failed it", ", staying down") ;
   sv_announce(ev) ;
@@ -444,7 +448,15 @@ static void after_finish (int fwstat)
     S.exit_now = 1 ;
     return ;
   }
-  if (S.fail_requested) { fail_now(once ? "ODF" : "DF") ; return ; }
+  if (S.fail_requested)
+  {
+    /* a start asked for during the stop (u, o, r) comes after the failure:
+       F, then u, in that order for nci-init */
+    enum want_e w = S.restart_requested && S.want == WANT_DOWN ? WANT_UP : S.want ;
+    fail_now(once ? "ODF" : "DF") ;
+    if (w != WANT_DOWN) want_up(w) ;
+    return ;
+  }
   if (S.restart_requested || (S.stop_requested && S.want == WANT_UP))
   {
     set_state(NCI_STATE_DOWN) ;
@@ -789,7 +801,8 @@ static void mark_down (int present)
 
 static void want_up (enum want_e w)
 {
-  S.fail_requested = 0 ;
+  /* while the stop that fails it runs, the start waits for the failure */
+  if (is_down()) S.fail_requested = 0 ;
   S.want = w ;
   if (is_down())
   {

@@ -367,3 +367,44 @@ assert_eq "l started once" 1 "$(count_stamps "$S" l)"
 assert_match "nci-ctl status" '^l +longrun +failed .* dependency failed: r$' "$("$CTL" -s "$SD" status l)"
 stop_init
 assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "failed stays failed: a start by hand while the failed unit is still stopping runs it once the failure is recorded"
+rm -f "$S"
+# l takes a second to stop: the start comes during its stop
+printf '#!/bin/sh\ntrap "sleep 1; exit 0" TERM\n%s stamp %s l\nwhile :; do sleep 0.1; done\n' "$SVC" "$S" > "$TMP/slowstop.sh"
+chmod 755 "$TMP/slowstop.sh"
+mktree slowfail \
+  "$(unit r "ExecStart=$SVC stamp $S r stamp $TMP/r-marker x pause")" \
+  "$(unit l requires=r after=r "ExecStart=$TMP/slowstop.sh")" \
+  "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
+boot slowfail --on-failure continue "$TREE"
+wait_booted
+wait_stamps r l keep
+kill -KILL "$(svc_pid r-marker)"
+wait_for 10 unit_is l stopping || fail "l not stopping: $(nci_state l state)"
+"$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
+wait_for 10 stamps_are "$S" l 2 || fail "l not started again: $(nci_state l state)"
+wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
+wait_for 10 eval '! init_has "failed l: dependency failed: r"' || fail "l still listed failed: $(cat "$SD/.nci-init/state")"
+logged 'nci-init: info: unit l failed: dependency failed: r' || fail "l's failure not logged"
+logged 'nci-init: info: unit l started again' || fail "l's start not logged: $(grep 'unit l' "$ERR")"
+stop_init TERM 15
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "a restarted unit whose nci-supervise dies while it waits out RestartSec= is started by the new one"
+rm -f "$S"
+mktree svdie2 "$(unit l Restart=always RestartSec=30 "ExecStart=$SVC stamp $S l stamp $TMP/l-marker x pause")"
+boot svdie2 "$TREE"
+wait_booted
+wait_stamps l
+"$CTL" -s "$SD" restart l || fail "nci-ctl restart l: exit $?"
+wait_for 10 stamps_are "$S" l 2 || fail "l not restarted"
+wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
+kill -KILL "$(svc_pid l-marker)"
+wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
+lsv=$(sv_pid l)
+kill -KILL "$lsv"
+wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
+wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: $(nci_state l state)"
+stop_init TERM 15
+assert_eq "exit code after a requested stop" 0 "$rc"

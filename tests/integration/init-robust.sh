@@ -178,6 +178,22 @@ stop_init TERM 20
 assert_eq "exit code" 0 "$rc"
 assert_eq "every ExecStop ran" 30 "$(grep -c '^o[0-9]*\.stop ' "$S")"
 
+t "out of file descriptors, a oneshot's leftover still writing to its pipes: the next one gets them, the boot completes"
+rm -f "$S"
+mktree linger \
+  "$(unit a Type=oneshot "ExecStart=/bin/sh -c 'sleep 1000 & exit 0'")" \
+  "$(unit b Type=oneshot after=a "ExecStart=$SVC stamp $S b")"
+# 14: b's pipes fit once a's, held by its sleep, are given up
+SD=$TMP/linger.state
+spawn linger bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
+  exec prlimit --nofile=14:14 unshare --pid --fork --mount-proc --kill-child "$@"' \
+  sh "$INIT" --state-dir "$SD" "$TREE"
+wait_booted 20
+assert_eq "no unit failed" "state up" "$(cat "$SD/.nci-init/state")"
+wait_for 5 has_stamp "$S" b || fail "b did not run"
+stop_init TERM 20
+assert_eq "exit code" 0 "$rc"
+
 t "bad input: usage errors exit 100"
 for args in "" "--grace" "--grace x $TMP" "--on-failure maybe $TMP" "--bogus $TMP" "$TMP extra"; do
   # shellcheck disable=SC2086
