@@ -144,14 +144,20 @@ reap_init 20
 assert_eq "a oneshot: exit code" 1 "$rc"
 assert_match "a oneshot: message" '^alien: nci-exec: fatal: unknown user: no-such-user-nci$' "$(cat "$ERR")"
 
+# boot_fds NAME N: boot NAME on $TREE with nothing open but 0, 1 and 2, and at most N
+# descriptors (RLIMIT_NOFILE, soft and hard: nci-init cannot raise it)
+boot_fds() {
+  SD=$TMP/$1.state
+  spawn "$1" bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
+    exec prlimit --nofile="$0:$0" unshare --pid --fork --mount-proc --kill-child "$@"' \
+    "$2" "$INIT" --state-dir "$SD" "$TREE"
+}
+
 t "out of file descriptors: a oneshot whose script cannot be started fails (exit 1, the reason said), nothing hangs"
 mktree nofd "$(unit fine Type=oneshot "ExecStart=$SVC")"
 # nothing open but 0, 1 and 2; nci-init's own descriptors take 7 more, a oneshot's output
 # pipes 4 more: the limit lets it start, not run the oneshot
-SD=$TMP/nofd.state
-spawn nofd bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
-  exec prlimit --nofile=11:11 unshare --pid --fork --mount-proc --kill-child "$@"' \
-  sh "$INIT" --state-dir "$SD" "$TREE"
+boot_fds nofd 11
 reap_init 20
 assert_eq "exit code" 1 "$rc"
 assert_match "message" 'nci-init: info: unit fine failed: could not start its script: Too many open files' "$(cat "$ERR")"
@@ -167,10 +173,7 @@ done
 members+=("$(unit keep "ExecStart=$SVC pause")")
 mktree emfile "${members[@]}"
 # room for a few scripts at a time, not for 30
-SD=$TMP/emfile.state
-spawn emfile bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
-  exec prlimit --nofile=24:24 unshare --pid --fork --mount-proc --kill-child "$@"' \
-  sh "$INIT" --state-dir "$SD" "$TREE"
+boot_fds emfile 24
 wait_booted 20
 assert_eq "no unit failed" "state up" "$(cat "$SD/.nci-init/state")"
 assert_eq "every oneshot ran" 30 "$(grep -c '^o[0-9]* ' "$S")"
@@ -184,10 +187,7 @@ mktree linger \
   "$(unit a Type=oneshot "ExecStart=/bin/sh -c 'sleep 1000 & exit 0'")" \
   "$(unit b Type=oneshot after=a "ExecStart=$SVC stamp $S b")"
 # 14: b's pipes fit once a's, held by its sleep, are given up
-SD=$TMP/linger.state
-spawn linger bash -c 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done
-  exec prlimit --nofile=14:14 unshare --pid --fork --mount-proc --kill-child "$@"' \
-  sh "$INIT" --state-dir "$SD" "$TREE"
+boot_fds linger 14
 wait_booted 20
 assert_eq "no unit failed" "state up" "$(cat "$SD/.nci-init/state")"
 wait_for 5 has_stamp "$S" b || fail "b did not run"
