@@ -47,8 +47,15 @@ setsid "$SVC" pause & decoy=$!
 sed -i "s/^pid .*/pid $decoy/; s/^state .*/state up/" "$SD/svc/supervise/nci-state"
 run stale "$TREE"
 wait_booted
+# what svc's process is doing, should it not stamp (a loaded ASan run once saw it up, silent)
+svc_proc() {
+  local p
+  p=$(nci_state svc pid)
+  [ -n "$p" ] && [ -d "/proc/$p" ] || { echo "no process $p"; return; }
+  echo "$p: $(tr '\0' ' ' < "/proc/$p/cmdline"), $(awk '{ print "state " $3 ", ppid " $4 }' "/proc/$p/stat"), wchan $(cat "/proc/$p/wchan")"
+}
 wait_for 15 stamps_are "$TMP/stale.stamps" svc 2 \
-  || fail "svc not started again: $(count_stamps "$TMP/stale.stamps" svc) starts; state: $(tr '\n' ' ' < "$SD/svc/supervise/nci-state"); log: $(tail -n 5 "$ERR" | tr '\n' '|')"
+  || fail "svc not started again: $(count_stamps "$TMP/stale.stamps" svc) starts; state: $(tr '\n' ' ' < "$SD/svc/supervise/nci-state"); process $(svc_proc); stamps: $(tr '\n' '|' < "$TMP/stale.stamps"); log: $(tr '\n' '|' < "$ERR")"
 assert_eq "once ran again" 2 "$(count_stamps "$TMP/stale.stamps" once)"
 assert_eq "nothing taken over" "" "$(grep 'took over' "$ERR")"
 stop_init
