@@ -655,10 +655,20 @@ void on_report (char const *line, size_t len)
     switch (*c)
     {
       case 's' :
+      {
+        nci_unitstate st ;
         /* a new nci-supervise for a failed unit whose F was never done (the
            old one died first): sent again */
         if (u->state == U_FAILED && !u->sv_down && !G.shutting) control(u, 'F') ;
+        /* one that keeps its service down (a down file in the tree): not
+           started, and nothing to wait for */
+        if (u->state == U_STARTING && read_supervised(u, &st) && st.state == NCI_STATE_DOWN)
+        {
+          u->state = U_DONE ;
+          ilog("unit ", u->name, " stays down: its service directory has a down file", 0) ;
+        }
         break ;
+      }
       case 'u' :
         /* a failed longrun, down for good (its F came), started again (nci-ctl
            start): failed no more. Before its F, a u is a Restart= start that

@@ -49,18 +49,16 @@ static int busy (unit const *u)
   return !u->longrun && u->state == U_UP && u->has_down ;
 }
 
-/* A unit stops once every unit ordered after it has stopped. The early
-   oneshots, which every longrun waited for at boot, wait for every longrun
-   to have stopped: a prep script's ExecStop must not pull a directory from
-   under a service still stopping. */
+/* A unit stops once every unit ordered after it has stopped, whether or not
+   that one had anything to stop (the order is transitive through a oneshot
+   with no ExecStop). The early oneshots, which every longrun waited for at
+   boot, wait for every longrun to have stopped: a prep script's ExecStop must
+   not pull a directory from under a service still stopping. */
 static int can_stop (unit const *u, unsigned int longruns_left)
 {
   if (!u->longrun && u->early && longruns_left) return 0 ;
   for (unsigned int j = 0 ; j < u->nrafter ; j++)
-  {
-    unit const *v = G.units + u->rafter[j] ;
-    if (busy(v) || v->stopping) return 0 ;
-  }
+    if (!G.units[u->rafter[j]].stopped) return 0 ;
   return 1 ;
 }
 
@@ -68,50 +66,60 @@ static void final_begin (void) ;
 
 void shutdown_step (void)
 {
-  int left = 0 ;
-  unsigned int longruns_left = 0 ;
+  int left, changed ;
   if (G.final) return ;
   if (G.cmdpid > 0) return ;
-  for (unsigned int k = 0 ; k < G.n ; k++)
+  /* until nothing more can stop now: a unit with nothing to stop is stopped
+     at once, which may let the units before it stop in the same step */
+  do
   {
-    unit const *u = G.units + k ;
-    if (u->longrun && (busy(u) || u->stopping)) longruns_left++ ;
-  }
-  for (unsigned int k = G.n ; k-- ;)
-  {
-    unit *u = G.units + k ;
-    if (u->stopped || u->stopping) { left += u->stopping ; continue ; }
-    if (!busy(u))
+    unsigned int longruns_left = 0 ;
+    left = 0 ;
+    changed = 0 ;
+    for (unsigned int k = 0 ; k < G.n ; k++)
     {
-      oneshot_shut(u) ;
-      u->stopped = 1 ;
-      if (u->state != U_FAILED) u->state = U_STOPPED ;
-      continue ;
+      unit const *u = G.units + k ;
+      if (u->longrun && (busy(u) || u->stopping)) longruns_left++ ;
     }
-    left++ ;
-    if (!can_stop(u, longruns_left)) continue ;
-    if (u->longrun)
+    for (unsigned int k = G.n ; k-- ;)
     {
-      /* SIGTERM: nci-supervise stops the service its own way, then exits */
-      if (kill(u->pid, SIGTERM) < 0) strerr_warnwu2sys("signal the nci-supervise of ", u->name) ;
-      u->stopping = 1 ;
+      unit *u = G.units + k ;
+      if (u->stopped) continue ;
+      left++ ;
+      if (u->stopping || !can_stop(u, longruns_left)) continue ;
+      if (!busy(u))
+      {
+        oneshot_shut(u) ;
+        u->stopped = 1 ;
+        if (u->state != U_FAILED) u->state = U_STOPPED ;
+        left-- ;
+        changed = 1 ;
+        continue ;
+      }
+      if (u->longrun)
+      {
+        /* SIGTERM: nci-supervise stops the service its own way, then exits */
+        if (kill(u->pid, SIGTERM) < 0) strerr_warnwu2sys("signal the nci-supervise of ", u->name) ;
+        u->stopping = 1 ;
+      }
+      else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
+      else if (oneshot_spawn(u, "./down") || (!scripts_running() && slots_give_up() && oneshot_spawn(u, "./down")))
+      {
+        u->stopping = 1 ;
+        oneshot_deadline(u, u->kill_ms) ;
+      }
+      else if (!scripts_running())
+      {
+        /* its ExecStop cannot run (said why), and no script of nci-init's will
+           end and give back what it lacks: waiting would stall the stop */
+        oneshot_shut(u) ;
+        u->stopped = 1 ;
+        if (u->state != U_FAILED) u->state = U_STOPPED ;
+        left-- ;
+        changed = 1 ;
+      }
     }
-    else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
-    else if (oneshot_spawn(u, "./down") || (!scripts_running() && slots_give_up() && oneshot_spawn(u, "./down")))
-    {
-      u->stopping = 1 ;
-      oneshot_deadline(u, u->kill_ms) ;
-    }
-    else if (!scripts_running())
-    {
-      /* its ExecStop cannot run (said why), and no script of nci-init's will
-         end and give back what it lacks: waiting would stall the stop */
-      oneshot_shut(u) ;
-      u->stopped = 1 ;
-      if (u->state != U_FAILED) u->state = U_STOPPED ;
-      left-- ;
-    }
-  }
+  } while (changed) ;
   /* logged once every stop of this step is under way: a line is a write, and
      the last unit's stop would wait for all the lines before it */
   for (unsigned int k = G.n ; k-- ;)

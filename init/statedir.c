@@ -43,8 +43,14 @@ static void state_reset (unit *u, int kept)
   if (u->longrun)
   {
     char path[PATH_MAX] ;
+    struct stat st ;
     unit_path(path, u, "/supervise/status") ;
     if (unlink(path) < 0 && errno != ENOENT) strerr_diefu2sys(111, "remove the status left by an earlier run: ", path) ;
+    /* s6-svc -D of an earlier run (a file, not the tree's): a new boot
+       starts every unit, as a first one does */
+    unit_path(path, u, "/down") ;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && unlink(path) < 0)
+      strerr_diefu2sys(111, "remove the down file left by an earlier run: ", path) ;
   }
 }
 

@@ -44,6 +44,10 @@ static int in_initial_pidns (void)
   char buf[64] ;
   ssize_t r ;
   mount_if_missing("/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0) ;
+  /* a /proc of another PID namespace (unshare --pid --fork without
+     --mount-proc) shows its own kthreadd: it must be ours, where we are 1 */
+  r = readlink("/proc/self", buf, sizeof buf - 1) ;
+  if (r != 1 || buf[0] != '1') return 0 ;
   r = openreadnclose("/proc/2/comm", buf, sizeof buf - 1) ;
   if (r <= 0) return 0 ;
   buf[r] = 0 ;

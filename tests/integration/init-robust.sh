@@ -5,6 +5,8 @@
 . "$TESTS_DIR/init/lib.sh"
 
 S=$TMP/stamps
+# wait_stamps WORD...: until each WORD is stamped
+wait_stamps() { local w; for w in "$@"; do wait_for 5 has_stamp "$S" "$w" || fail "no stamp $w"; done; }
 
 # ---------------------------------------------------------------- read-only root
 
@@ -233,8 +235,41 @@ boot again "$TREE"
 wait_for 5 stamps_are "$S" svc 3 || fail "svc not started by the third run"
 wait_booted
 assert_eq "third run: svc up" "up yes" "$(nci_state svc state) $(nci_state svc ready)"
+# marked down by hand with s6's D (s6-svc -D), as a restart of the container finds it
+printf D > "$SD/svc/supervise/control"
+wait_for 5 unit_is svc down || fail "svc not down after D: $(nci_state svc state)"
 stop_init
 assert_eq "third run: exit code" 0 "$rc"
+[ -f "$SD/svc/down" ] || fail "s6's D left no down file"
+boot again "$TREE"
+wait_for 5 stamps_are "$S" svc 4 || fail "svc not started by the fourth run: $(nci_state svc state)"
+wait_booted
+stop_init
+assert_eq "fourth run: exit code" 0 "$rc"
+
+t "a longrun whose service directory in the tree has a down file: kept down, the boot completes"
+rm -f "$S"
+mktree treedown \
+  "$(unit idle "ExecStart=$SVC stamp $S idle pause")" \
+  "$(unit after Type=oneshot after=idle "ExecStart=$SVC stamp $S after")"
+: > "$TREE/units/idle/down"
+boot treedown "$TREE"
+wait_booted
+wait_stamps after
+assert_eq "idle not started" "" "$(st "$S" idle)"
+assert_match "said" 'nci-init: info: unit idle stays down: its service directory has a down file' "$(cat "$ERR")"
+"$CTL" -s "$SD" start idle || fail "nci-ctl start idle: exit $?"
+wait_stamps idle
+stop_init
+assert_eq "exit code" 0 "$rc"
+
+t "under unshare --pid --fork without --mount-proc (the host's /proc) it is a container's PID 1, not a machine's"
+mktree hostproc "$(unit bad Type=oneshot "ExecStart=$SVC exit 3")"
+SD=$TMP/hostproc.state
+spawn hostproc unshare --pid --fork --kill-child "$INIT" --state-dir "$SD" "$TREE"
+reap_init
+assert_eq "exit code: the unit's" 3 "$rc"
+grep -q 'powering off' "$ERR" && fail "it took itself for a machine: $(cat "$ERR")"
 
 # ---------------------------------------------------------------- nci-supervise dies
 

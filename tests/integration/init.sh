@@ -533,6 +533,22 @@ assert_match "the command's environment" '^NCI_TEST_MARK=from-outside$' "$(cat "
 grep -q NCI_TEST_MARK "$TMP/svc.env" && fail "nci-init's environment leaked into a service: $(cat "$TMP/svc.env")"
 assert_match "a service's environment: its own" '^NOTIFY_SOCKET=' "$(cat "$TMP/svc.env" 2>&1)"
 
+t "shutdown: the stop order holds through a oneshot with nothing to stop (db < migrate < app: db stops after app)"
+rm -f "$S"
+printf '#!/bin/sh\ntrap "%s stamp %s app.term; sleep 0.3; %s stamp %s app.exit; exit 0" TERM\n%s stamp %s app\nwhile :; do sleep 0.1; done\n' \
+  "$SVC" "$S" "$SVC" "$S" "$SVC" "$S" > "$TMP/app.sh"
+chmod 755 "$TMP/app.sh"
+mktree chain3 \
+  "$(unit db "ExecStart=$SVC stamp $S db onsig TERM $S exit 0 pause")" \
+  "$(unit migrate Type=oneshot RemainAfterExit=true after=db "ExecStart=$SVC stamp $S migrate")" \
+  "$(unit app after=migrate "ExecStart=$TMP/app.sh")"
+boot chain3 "$TREE"
+wait_booted
+wait_stamps db migrate app
+stop_init TERM 15
+assert_eq "exit code" 0 "$rc"
+assert_eq "app's stop, then db's" "app.term app.exit SIGTERM" "$(awk '$1 == "app.term" || $1 == "app.exit" || $1 == "SIGTERM" { printf "%s%s", sep, $1; sep = " " }' "$S")"
+
 t "shutdown: the ExecStop of a oneshot every longrun waited for runs once the longruns have stopped"
 rm -f "$S" "$TMP/l-go"
 mktree prepstop \
