@@ -601,6 +601,7 @@ void supervise_start (unit *u)
   fd_close(u->svfds[3]) ; u->svfds[3] = -1 ;
   if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; supervise_retry(u) ; return ; }
   u->pid = pid ;
+  u->sv_announced = 0 ;
   tain_copynow(&u->sv_started) ;
   u->deadline = tain_zero ;
   if (u->state == U_WAITING) u->state = U_STARTING ;
@@ -615,6 +616,22 @@ void on_supervise_exit (unit *u, int wstat)
     u->stopping = 0 ;
     u->stopped = 1 ;
     if (u->state != U_FAILED) u->state = U_STOPPED ;
+    return ;
+  }
+  /* one that ends with an error before it even said it started (an invalid
+     policy file, no nci-supervise to exec) would do the same again: the
+     unit fails, as systemd's "resources" */
+  if (!u->sv_announced && WIFEXITED(wstat) && WEXITSTATUS(wstat))
+  {
+    char fmt[UINT_FMT] ;
+    fmt[uint_fmt(fmt, (unsigned int)WEXITSTATUS(wstat))] = 0 ;
+    u->sv_down = 1 ;  /* nobody to tell */
+    u->st.result = NCI_RESULT_RESOURCES ;
+    u->st.has_exit = 0 ;
+    u->st.pid = 0 ;
+    unit_failed(u, 1, "its nci-supervise could not start, exit code ", fmt) ;
+    memcpy(u->st.status, u->why, sizeof u->st.status - 1) ;
+    set_ustate(u, NCI_STATE_FAILED) ;
     return ;
   }
   strerr_warnw3x("the nci-supervise of ", u->name, " died: starting another") ;
@@ -657,6 +674,7 @@ void on_report (char const *line, size_t len)
       case 's' :
       {
         nci_unitstate st ;
+        u->sv_announced = 1 ;
         /* a new nci-supervise for a failed unit whose F was never done (the
            old one died first): sent again */
         if (u->state == U_FAILED && !u->sv_down && !G.shutting) control(u, 'F') ;

@@ -84,6 +84,22 @@ reap_init 20
 assert_eq "exit code" 1 "$rc"
 assert_match "message" '^nci-init: fatal: invalid timeout-start of unit web in ' "$(cat "$ERR")"
 
+t "bad input: a policy file only nci-supervise reads is invalid: the unit fails (exit 1), no endless restarts"
+mktree badsv "$(unit web "ExecStart=$SVC pause")" "$(unit other "ExecStart=$SVC pause")"
+echo BOGUS > "$TREE/units/web/down-signal"
+boot badsv "$TREE"
+reap_init 20
+assert_eq "exit code" 1 "$rc"
+assert_match "nci-supervise names the file" 'down-signal' "$(grep 'nci-supervise' "$ERR")"
+assert_match "init names the unit" 'nci-init: info: unit web failed: its nci-supervise could not start, exit code 1' "$(cat "$ERR")"
+boot badsv2 --on-failure continue "$TREE"
+wait_booted 20
+assert_eq "web failed" failed "$(nci_state web state)"
+assert_match "init state" '^failed web: its nci-supervise could not start, exit code 1$' "$(cat "$SD/.nci-init/state")"
+assert_eq "one nci-supervise started for web" 1 "$(grep -c 'down-signal' "$ERR")"
+stop_init
+assert_eq "exit code after the stop" 0 "$rc"
+
 t "bad input: an unwritable state dir: exit 111 with the reason (read-only mounts)"
 mktree ok "$(unit web "ExecStart=$SVC pause")"
 mkdir -p "$TMP/rodir/existing"
