@@ -139,6 +139,7 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
   unsigned int ui = (unsigned int)(u - G.units) ;
   size_t n1 = strlen(why1), n2 = why2 ? strlen(why2) : 0 ;
   int was_running = running(u) ;
+  int was_up = u->state == U_UP ;
   if (u->state == U_FAILED) return ;
   if (n1 > sizeof u->why - 1) n1 = sizeof u->why - 1 ;
   if (n1 + n2 > sizeof u->why - 1) n2 = sizeof u->why - 1 - n1 ;
@@ -155,6 +156,13 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
     if (u->st.result == NCI_RESULT_NONE) u->st.result = NCI_RESULT_EXIT_CODE ;
     memcpy(u->st.status, u->why, sizeof u->st.status - 1) ;
     set_ustate(u, NCI_STATE_FAILED) ;
+    /* a oneshot that remained is stopped, its ExecStop= included, as a
+       longrun is (F) */
+    if (!u->longrun && was_up && u->has_down && u->pid <= 0 && oneshot_spawn(u, "./down"))
+    {
+      u->post_down = 1 ;
+      oneshot_deadline(u, u->kill_ms) ;
+    }
   }
   /* nci-supervise stops it and keeps it failed (its F letter says when);
      one that failed by itself (its F came) is down already */
@@ -489,7 +497,12 @@ void on_oneshot_exit (unit *u, int wstat)
   }
   if (u->ctl_stop) { oneshot_stopped(u) ; return ; }
   early_settle(u) ;
-  if (u->state != U_STARTING) return ;
+  if (u->state != U_STARTING)
+  {
+    /* failed meanwhile (what it requires failed): its pid and end are news */
+    if (u->state == U_FAILED) state_write_unit(u) ;
+    return ;
+  }
   if (G.shutting)
   {
     u->state = U_STOPPED ;

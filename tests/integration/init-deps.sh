@@ -408,3 +408,22 @@ wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
 wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: $(nci_state l state)"
 stop_init TERM 15
 assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "a RemainAfterExit oneshot failed by what it binds to runs its ExecStop; one failed while it runs shows no stale pid"
+rm -f "$S" "$TMP/db-go"
+mktree onefail \
+  "$(unit db Type=notify "ExecStart=$SVC notify READY=1 wait-file $TMP/db-go 20000 exit 5")" \
+  "$(unit setup Type=oneshot RemainAfterExit=true bindsTo=db after=db "ExecStart=$SVC stamp $S setup" "ExecStop=$SVC stamp $S setup.stop")" \
+  "$(unit slow Type=oneshot requires=db after=db "ExecStart=$SVC stamp $S slow pause")" \
+  "$(unit keep "ExecStart=$SVC pause")"
+boot onefail --on-failure continue "$TREE"
+wait_stamps setup slow
+touch "$TMP/db-go"
+wait_for 10 init_has "failed setup: dependency failed: db" || fail "setup not failed: $(cat "$SD/.nci-init/state")"
+wait_stamps setup.stop
+wait_for 10 eval '[ "$(nci_state slow pid)" = 0 ]' || fail "slow's nci-state keeps a pid: $(tr '\n' ' ' < "$SD/slow/supervise/nci-state")"
+assert_eq "slow" "failed killed SIGTERM" "$(nci_state slow state) $(nci_state slow last-exit)"
+assert_eq "setup" failed "$(nci_state setup state)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+assert_eq "setup's ExecStop ran once" 1 "$(count_stamps "$S" setup.stop)"
