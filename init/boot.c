@@ -14,6 +14,7 @@
 
 #include <nci/ftrig.h>
 #include <nci/signal.h>
+#include <nci/svstatus.h>
 #include <nci/unitstate.h>
 #include "init.h"
 
@@ -121,6 +122,7 @@ static void stop_bound (unit *gone)
         ilog("stopping ", v->name, ": it is bound to ", gone->name) ;
         control(v, 'd') ;
         v->state = U_DONE ;
+        v->await_down = 1 ;  /* a u before its D is a Restart= start, not a start by hand */
         stop_bound(v) ;
       }
   }
@@ -602,10 +604,10 @@ void supervise_start (unit *u)
     if (!G.prefix) argv[m++] = "--no-prefix" ;
     argv[m++] = "-r3" ;
     argv[m++] = "-f4,5,6,7" ;
-    /* one that replaces an nci-supervise that died keeps a failed unit down
-       (a service still running is taken over all the same, and stopped by
-       the F sent again on its s letter) */
-    if (u->state == U_FAILED) argv[m++] = "-d" ;
+    /* one that replaces an nci-supervise that died keeps a unit down that
+       was down or failed (a service still running is taken over all the
+       same; a failed one is stopped by the F sent again on its s letter) */
+    if (u->state == U_FAILED || u->state == U_DONE) argv[m++] = "-d" ;
     argv[m++] = dir ;
     argv[m++] = 0 ;
     pid = spawn_child(G.supervise_path, argv, 0, fds, 8, 111) ;
@@ -691,6 +693,8 @@ void on_report (char const *line, size_t len)
         /* a new nci-supervise for a failed unit whose F was never done (the
            old one died first): sent again */
         if (u->state == U_FAILED && !u->sv_down && !G.shutting) control(u, 'F') ;
+        /* and one for a unit stopped with what it is bound to, its d lost */
+        if (u->state == U_DONE && u->await_down && !G.shutting) control(u, 'd') ;
         /* one that keeps its service down (a down file in the tree): not
            started, and nothing to wait for */
         if (u->state == U_STARTING && read_supervised(u, &st) && st.state == NCI_STATE_DOWN)
@@ -701,6 +705,12 @@ void on_report (char const *line, size_t len)
         break ;
       }
       case 'u' :
+        /* a longrun down, started by hand (nci-ctl start): running again */
+        if (u->state == U_DONE && !u->await_down && !G.shutting)
+        {
+          u->state = U_STARTING ;
+          break ;
+        }
         /* a failed longrun, down for good (its F came), started again (nci-ctl
            start): failed no more. Before its F, a u is a Restart= start that
            nci-supervise made before it read nci-init's F. */
@@ -729,7 +739,13 @@ void on_report (char const *line, size_t len)
       case 'D' :
       {
         nci_unitstate st ;
+        nci_svstatus sv ;
+        char dir[PATH_MAX] ;
+        u->await_down = 0 ;
         if (G.shutting || !running(u) || !read_supervised(u, &st) || st.state != NCI_STATE_DOWN) break ;
+        /* down for a restart (nci-ctl restart): up again in a moment, not down */
+        unit_path(dir, u, "") ;
+        if (nci_svstatus_read(dir, &sv) && sv.flags & NCI_SVSTATUS_WANTUP) break ;
         u->state = U_DONE ;
         ilog("unit ", u->name, " is down", 0) ;
         stop_bound(u) ;

@@ -62,7 +62,8 @@ struct unit_s
   int stopped ;                     /* stopped at shutdown, or nothing to stop */
   int spawn_failing ;               /* oneshot: its last script could not be started (said) */
   int sv_down ;
-  int sv_announced ;                /* longrun: its nci-supervise said s */                     /* longrun failed: its nci-supervise said it is down */
+  int sv_announced ;
+  int await_down ;                  /* longrun: stopped with what it is bound to, its D not seen yet */                /* longrun: its nci-supervise said s */                     /* longrun failed: its nci-supervise said it is down */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */
   int svfds[4] ;                    /* longrun: output pipes kept across nci-supervise restarts */

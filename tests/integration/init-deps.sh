@@ -427,3 +427,47 @@ assert_eq "setup" failed "$(nci_state setup state)"
 stop_init
 assert_eq "exit code after a requested stop" 0 "$rc"
 assert_eq "setup's ExecStop ran once" 1 "$(count_stamps "$S" setup.stop)"
+
+t "nci-ctl restart of a unit is no stop: its SuccessAction= does not fire, what is bound to it keeps running"
+rm -f "$S"
+mktree restartsa \
+  "$(unit l SuccessAction=exit "ExecStart=$SVC stamp $S l pause")" \
+  "$(unit b bindsTo=l after=l "ExecStart=$SVC stamp $S b pause")"
+boot restartsa "$TREE"
+wait_booted
+wait_stamps l b
+"$CTL" -s "$SD" restart l || fail "nci-ctl restart l: exit $?"
+wait_for 10 stamps_are "$S" l 2 || fail "l not restarted"
+wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
+alive "$P" || fail "the container ended: $(tail -n 5 "$ERR")"
+assert_eq "b still up" up "$(nci_state b state)"
+logged 'unit l is down' && fail "the restart taken for a stop: $(grep 'unit l' "$ERR")"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "a unit that is down keeps down when its nci-supervise dies; one started again by hand is started by the new one"
+rm -f "$S"
+mktree downsv \
+  "$(unit once "ExecStart=$SVC stamp $S once")" \
+  "$(unit l Restart=always RestartSec=30 "ExecStart=$SVC stamp $S l stamp $TMP/l-marker x pause")"
+boot downsv "$TREE"
+wait_booted
+wait_stamps once l
+wait_for 10 unit_is once down || fail "once: $(nci_state once state)"
+osv=$(sv_pid once)
+kill -KILL "$osv"
+wait_for 10 sv_pid_not once "$osv" || fail "no new nci-supervise for once"
+"$CTL" -s "$SD" stop l || fail "nci-ctl stop l: exit $?"
+wait_for 10 unit_is l down || fail "l: $(nci_state l state)"
+"$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
+wait_for 10 stamps_are "$S" l 2 || fail "l not started by hand"
+wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
+kill -KILL "$(svc_pid l-marker)"
+wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
+lsv=$(sv_pid l)
+kill -KILL "$lsv"
+wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
+wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: $(nci_state l state)"
+assert_eq "once not started again" 1 "$(count_stamps "$S" once)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
