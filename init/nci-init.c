@@ -222,6 +222,10 @@ static void setup (void)
   if (pipecoe(p) < 0) strerr_diefu1sys(111, "create the report pipe") ;
   if (ndelay_on(p[0]) < 0 || ndelay_on(p[1]) < 0) strerr_diefu1sys(111, "make the report pipe non-blocking") ;
   G.reportr = p[0] ; G.reportw = p[1] ;
+  /* every nci-supervise writes there without blocking, and drops a line the
+     pipe has no room for: room for a burst of a thousand units' letters
+     while nci-init is busy (best effort: the system's pipe-max-size decides) */
+  fcntl(G.reportw, F_SETPIPE_SZ, 1 << 20) ;
   sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC) ;
   if (sigfd < 0) strerr_diefu1sys(111, "create the signalfd") ;
   if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
