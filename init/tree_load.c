@@ -191,13 +191,24 @@ static void add_rafter (void)
 }
 
 /* A oneshot is early when nothing it is (transitively) ordered after is a
-   longrun: it finishes before any longrun starts. The index is in boot order,
-   so what a unit is ordered after comes before it. */
+   longrun: it finishes before any longrun starts. Worked out in an order
+   where what a unit is ordered after comes first (Kahn's): nci-convert's index
+   is one, a tree made by hand need not be; one with an ordering cycle would
+   wait for ever, and is refused. */
 static void mark_early (void)
 {
   char *after_longrun = xcalloc(G.n, 1) ;
+  unsigned int *waiting = xcalloc(G.n, sizeof *waiting) ;
+  unsigned int *queue = xcalloc(G.n, sizeof *queue) ;
+  unsigned int head = 0, tail = 0 ;
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
+    waiting[i] = G.units[i].nafter ;
+    if (!waiting[i]) queue[tail++] = i ;
+  }
+  while (head < tail)
+  {
+    unsigned int i = queue[head++] ;
     unit *u = G.units + i ;
     for (unsigned int j = 0 ; j < u->nafter ; j++)
     {
@@ -206,7 +217,14 @@ static void mark_early (void)
     }
     u->early = !u->longrun && !after_longrun[i] ;
     if (u->early) G.early_left++ ;
+    for (unsigned int j = 0 ; j < u->nrafter ; j++)
+      if (!--waiting[u->rafter[j]]) queue[tail++] = u->rafter[j] ;
   }
+  if (tail < G.n)
+    for (unsigned int i = 0 ; i < G.n ; i++)
+      if (waiting[i]) strerr_dief4x(1, "unit ", G.units[i].name, " is in an ordering cycle (after) in ", G.tree) ;
+  free(queue) ;
+  free(waiting) ;
   free(after_longrun) ;
 }
 

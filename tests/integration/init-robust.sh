@@ -100,6 +100,27 @@ assert_eq "one nci-supervise started for web" 1 "$(grep -c 'down-signal' "$ERR")
 stop_init
 assert_eq "exit code after the stop" 0 "$rc"
 
+t "a tree made by hand: an index out of boot order boots; an ordering cycle is refused (exit 1, the unit named)"
+rm -f "$S"
+mktree handmade \
+  "$(unit web "ExecStart=$SVC stamp $S web pause")" \
+  "$(unit mid Type=oneshot after=web "ExecStart=$SVC stamp $S mid")" \
+  "$(unit late Type=oneshot after=mid "ExecStart=$SVC stamp $S late")"
+# the last unit of the boot first: late is ordered after a longrun, through mid
+tac "$TREE/index" > "$TREE/index.new" && mv "$TREE/index.new" "$TREE/index"
+boot handmade "$TREE"
+wait_booted
+wait_stamps web mid late
+assert_before "$S" web mid
+assert_before "$S" mid late
+stop_init
+assert_eq "exit code" 0 "$rc"
+echo late > "$TREE/units/web/after"
+boot handmade2 "$TREE"
+reap_init
+assert_eq "a cycle: exit code" 1 "$rc"
+assert_match "the cycle named" '^nci-init: fatal: unit [a-z]* is in an ordering cycle \(after\) in ' "$(cat "$ERR")"
+
 t "bad input: an unwritable state dir: exit 111 with the reason (read-only mounts)"
 mktree ok "$(unit web "ExecStart=$SVC pause")"
 mkdir -p "$TMP/rodir/existing"
