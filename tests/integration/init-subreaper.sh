@@ -40,6 +40,9 @@ mktree stale \
   "$(unit once Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $TMP/stale.stamps once")"
 run stale "$TREE"
 wait_booted
+# a simple longrun is up at fork: its program may not have run yet (a loaded ASan run
+# stopped it before it stamped, and the next run's one stamp looked like none)
+wait_for 15 stamps_are "$TMP/stale.stamps" svc 1 || fail "svc did not start: $(tr '\n' '|' < "$ERR")"
 stop_init
 # as a run killed while svc was up leaves it; and a process of ours has that pid now
 # (in a session of its own: taken over, its session would be signalled at the stop)
