@@ -696,8 +696,9 @@ void on_report (char const *line, size_t len)
         /* and one for a unit stopped with what it is bound to, its d lost */
         if (u->state == U_DONE && u->await_down && !G.shutting) control(u, 'd') ;
         /* one that keeps its service down (a down file in the tree): not
-           started, and nothing to wait for */
-        if (u->state == U_STARTING && read_supervised(u, &st) && st.state == NCI_STATE_DOWN)
+           started (no u with its s), and nothing to wait for */
+        if (u->state == U_STARTING && !memchr(sp + 1, 'u', (size_t)(line + len - sp - 1))
+         && read_supervised(u, &st) && st.state == NCI_STATE_DOWN)
         {
           u->state = U_DONE ;
           ilog("unit ", u->name, " stays down: its service directory has a down file", 0) ;
