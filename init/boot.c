@@ -109,6 +109,20 @@ static int running (unit const *u)
   return u->state == U_STARTING || u->state == U_UP ;
 }
 
+/* What nci-supervise last wrote of a longrun. */
+static int read_supervised (unit *u, nci_unitstate *st)
+{
+  char dir[PATH_MAX] ;
+  unit_path(dir, u, "") ;
+  return nci_unitstate_read(dir, st) ;
+}
+
+/* A service started and not down yet, as its nci-supervise says. */
+static int active_state (enum nci_unitstate_state_e st)
+{
+  return st == NCI_STATE_STARTING || st == NCI_STATE_UP || st == NCI_STATE_STOPPING || st == NCI_STATE_FINISHING ;
+}
+
 /* A unit whose BindsTo=/PartOf= unit went down goes down too, not failed. */
 static void stop_bound (unit *gone)
 {
@@ -120,9 +134,12 @@ static void stop_bound (unit *gone)
       if (v->bind[j] == gi && running(v) && v->longrun)
       {
         ilog("stopping ", v->name, ": it is bound to ", gone->name) ;
+        nci_unitstate st ;
         control(v, 'd') ;
         v->state = U_DONE ;
-        v->await_down = 1 ;  /* a u before its D is a Restart= start, not a start by hand */
+        /* a u before its D is a Restart= start, not a start by hand; a
+           service down already (waiting out RestartSec=) gives no D */
+        v->await_down = read_supervised(v, &st) && active_state(st.state) ;
         stop_bound(v) ;
       }
   }
@@ -159,12 +176,9 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
     memcpy(u->st.status, u->why, sizeof u->st.status - 1) ;
     set_ustate(u, NCI_STATE_FAILED) ;
     /* a oneshot that remained is stopped, its ExecStop= included, as a
-       longrun is (F) */
-    if (!u->longrun && was_up && u->has_down && u->pid <= 0 && oneshot_spawn(u, "./down"))
-    {
-      u->post_down = 1 ;
-      oneshot_deadline(u, u->kill_ms) ;
-    }
+       longrun is (F): at the end of this turn, or in order if the container
+       stops (schedule, shutdown_step) */
+    if (!u->longrun && was_up && u->has_down) u->down_pending = 1 ;
   }
   /* nci-supervise stops it and keeps it failed (its F letter says when);
      one that failed by itself (its F came) is down already */
@@ -617,6 +631,7 @@ void supervise_start (unit *u)
   if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; supervise_retry(u) ; return ; }
   u->pid = pid ;
   u->sv_announced = 0 ;
+  u->sv_count++ ;
   tain_copynow(&u->sv_started) ;
   u->deadline = tain_zero ;
   if (u->state == U_WAITING) u->state = U_STARTING ;
@@ -633,10 +648,11 @@ void on_supervise_exit (unit *u, int wstat)
     if (u->state != U_FAILED) u->state = U_STOPPED ;
     return ;
   }
-  /* one that ends with an error before it even said it started (an invalid
-     policy file, no nci-supervise to exec) would do the same again: the
-     unit fails, as systemd's "resources" */
-  if (!u->sv_announced && WIFEXITED(wstat) && WEXITSTATUS(wstat))
+  /* the first one ending with an error before it even said it started (an
+     invalid policy file, no nci-supervise to exec) would do the same again:
+     the unit fails, as systemd's "resources". A later one may have met a
+     passing shortage, and a service may run: it is retried */
+  if (!u->sv_announced && u->sv_count == 1 && WIFEXITED(wstat) && WEXITSTATUS(wstat))
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, (unsigned int)WEXITSTATUS(wstat))] = 0 ;
@@ -657,13 +673,6 @@ void on_supervise_exit (unit *u, int wstat)
   else u->deadline = next ;
 }
 
-/* What nci-supervise last wrote of a longrun. */
-static int read_supervised (unit *u, nci_unitstate *st)
-{
-  char dir[PATH_MAX] ;
-  unit_path(dir, u, "") ;
-  return nci_unitstate_read(dir, st) ;
-}
 
 /* The exit code a longrun's failure gives the container (README). */
 static int failure_code (nci_unitstate const *st)
@@ -694,7 +703,12 @@ void on_report (char const *line, size_t len)
            old one died first): sent again */
         if (u->state == U_FAILED && !u->sv_down && !G.shutting) control(u, 'F') ;
         /* and one for a unit stopped with what it is bound to, its d lost */
-        if (u->state == U_DONE && u->await_down && !G.shutting) control(u, 'd') ;
+        if (u->state == U_DONE && u->await_down && !G.shutting)
+        {
+          /* down already: no D will come */
+          if (read_supervised(u, &st) && !active_state(st.state)) u->await_down = 0 ;
+          else control(u, 'd') ;
+        }
         /* one that keeps its service down (a down file in the tree): not
            started (no u with its s), and nothing to wait for */
         if (u->state == U_STARTING && !memchr(sp + 1, 'u', (size_t)(line + len - sp - 1))
@@ -779,6 +793,16 @@ void schedule (void)
 {
   int pending = 0 ;
   if (G.shutting) { shutdown_step() ; return ; }
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *u = G.units + i ;
+    if (u->down_pending && u->pid <= 0 && oneshot_spawn(u, "./down"))
+    {
+      u->down_pending = 0 ;
+      u->post_down = 1 ;
+      oneshot_deadline(u, u->kill_ms) ;
+    }
+  }
   for (unsigned int i = 0 ; i < G.n && !G.shutting ; i++)
   {
     unit *u = G.units + i ;

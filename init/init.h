@@ -63,6 +63,8 @@ struct unit_s
   int spawn_failing ;               /* oneshot: its last script could not be started (said) */
   int sv_down ;
   int sv_announced ;
+  unsigned int sv_count ;           /* longrun: nci-supervises started for it */
+  int down_pending ;                /* oneshot: failed while it remained, its ExecStop not run yet */
   int await_down ;                  /* longrun: stopped with what it is bound to, its D not seen yet */                /* longrun: its nci-supervise said s */                     /* longrun failed: its nci-supervise said it is down */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */

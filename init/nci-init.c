@@ -162,8 +162,10 @@ static void loop (void)
     /* what is due is done whether or not the turn had events: a oneshot that
        writes without a pause must not hold off its own timeout */
     if (!r) { on_deadlines() ; schedule() ; continue ; }
-    if (x[0].revents & IOPAUSE_READ) handle_signals() ;
+    /* the reports first: an nci-supervise's last letters (its s) come
+       before its end is reaped */
     if (x[1].revents & IOPAUSE_READ) handle_reports() ;
+    if (x[0].revents & IOPAUSE_READ) handle_signals() ;
     if (x[2].revents & IOPAUSE_READ) control_read() ;
     for (unsigned int j = 3 ; j < n ; j++)
     {

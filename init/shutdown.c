@@ -46,7 +46,7 @@ void shutdown_begin (int code)
 static int busy (unit const *u)
 {
   if (u->pid > 0) return 1 ;
-  return !u->longrun && u->state == U_UP && u->has_down ;
+  return !u->longrun && u->has_down && (u->state == U_UP || u->down_pending) ;
 }
 
 /* A unit stops once every unit ordered after it has stopped, whether or not
@@ -105,6 +105,7 @@ void shutdown_step (void)
       else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
       else if (oneshot_spawn(u, "./down") || (!scripts_running() && slots_give_up() && oneshot_spawn(u, "./down")))
       {
+        u->down_pending = 0 ;
         u->stopping = 1 ;
         oneshot_deadline(u, u->kill_ms) ;
       }

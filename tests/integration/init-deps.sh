@@ -471,3 +471,45 @@ wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: 
 assert_eq "once not started again" 1 "$(count_stamps "$S" once)"
 stop_init
 assert_eq "exit code after a requested stop" 0 "$rc"
+
+t "a failure that stops the container runs a failed RemainAfterExit oneshot's ExecStop in the stop order (after the longruns)"
+rm -f "$S" "$TMP/l-go"
+printf '#!/bin/sh\ntrap "%s stamp %s m.stop1; sleep 0.5; %s stamp %s m.stop2; exit 0" TERM\n%s stamp %s m\nwhile :; do sleep 0.1; done\n' \
+  "$SVC" "$S" "$SVC" "$S" "$SVC" "$S" > "$TMP/m.sh"
+chmod 755 "$TMP/m.sh"
+mktree failorder \
+  "$(unit e Type=oneshot RemainAfterExit=true requires=l "ExecStart=$SVC stamp $S e" "ExecStop=$SVC stamp $S e.stop")" \
+  "$(unit l "ExecStart=$SVC stamp $S l wait-file $TMP/l-go 20000 exit 3")" \
+  "$(unit m "ExecStart=$TMP/m.sh")"
+boot failorder "$TREE"
+wait_booted
+wait_stamps e l m
+touch "$TMP/l-go"
+reap_init 15
+assert_eq "exit code: l's" 3 "$rc"
+assert_before "$S" m.stop2 e.stop
+
+t "a unit bound to one that goes down while it waits out RestartSec=, started again by hand, is tracked as running"
+rm -f "$S" "$TMP/a-go" "$TMP/b-once"
+printf '#!/bin/sh\n%s stamp %s b\n[ -e %s ] || { : > %s; exit 1; }\nexec %s stamp %s b-marker pause\n' \
+  "$SVC" "$S" "$TMP/b-once" "$TMP/b-once" "$SVC" "$TMP/b-marker" > "$TMP/b.sh"
+chmod 755 "$TMP/b.sh"
+mktree boundrest \
+  "$(unit a "ExecStart=$SVC stamp $S a wait-file $TMP/a-go 20000 exit 0")" \
+  "$(unit b bindsTo=a after=a Restart=always RestartSec=30 "ExecStart=$TMP/b.sh")"
+boot boundrest --on-failure continue "$TREE"
+wait_booted
+wait_for 10 unit_is b restarting || fail "b: $(nci_state b state)"
+touch "$TMP/a-go"
+wait_for 10 logged 'stopping b: it is bound to a' || fail "b not stopped with a: $(tail -n 5 "$ERR")"
+wait_for 10 unit_is b down || fail "b: $(nci_state b state)"
+"$CTL" -s "$SD" start b || fail "nci-ctl start b: exit $?"
+wait_for 10 stamps_are "$S" b 2 || fail "b not started by hand"
+wait_for 10 eval '[ "$(grep -c "unit b is ready" "$ERR")" = 2 ]' || fail "b's start by hand not tracked: $(grep 'unit b' "$ERR")"
+bsv=$(sv_pid b)
+kill -KILL "$bsv"
+wait_for 10 sv_pid_not b "$bsv" || fail "no new nci-supervise for b"
+wait_for 10 logged 'b: took over the running service' || fail "b's service not taken over: $(tail -n 5 "$ERR")"
+assert_eq "b still up" up "$(nci_state b state)"
+stop_init
+assert_eq "exit code after a requested stop" 0 "$rc"
