@@ -391,6 +391,18 @@ logged 'nci-init: info: unit l started again' || fail "l's start not logged: $(g
 stop_init TERM 15
 assert_eq "exit code after a requested stop" 0 "$rc"
 
+# restarting_sv_dies: l (up, 2 starts so far) is killed, and its nci-supervise while it waits out
+# its RestartSec=: the new nci-supervise starts it (a third start)
+restarting_sv_dies() {
+  wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
+  kill -KILL "$(svc_pid l-marker)"
+  wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
+  lsv=$(sv_pid l)
+  kill -KILL "$lsv"
+  wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
+  wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: $(nci_state l state)"
+}
+
 t "a restarted unit whose nci-supervise dies while it waits out RestartSec= is started by the new one"
 rm -f "$S"
 mktree svdie2 "$(unit l Restart=always RestartSec=30 "ExecStart=$SVC stamp $S l stamp $TMP/l-marker x pause")"
@@ -399,13 +411,7 @@ wait_booted
 wait_stamps l
 "$CTL" -s "$SD" restart l || fail "nci-ctl restart l: exit $?"
 wait_for 10 stamps_are "$S" l 2 || fail "l not restarted"
-wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
-kill -KILL "$(svc_pid l-marker)"
-wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
-lsv=$(sv_pid l)
-kill -KILL "$lsv"
-wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
-wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: $(nci_state l state)"
+restarting_sv_dies
 stop_init TERM 15
 assert_eq "exit code after a requested stop" 0 "$rc"
 
@@ -461,13 +467,7 @@ wait_for 10 sv_pid_not once "$osv" || fail "no new nci-supervise for once"
 wait_for 10 unit_is l down || fail "l: $(nci_state l state)"
 "$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
 wait_for 10 stamps_are "$S" l 2 || fail "l not started by hand"
-wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
-kill -KILL "$(svc_pid l-marker)"
-wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
-lsv=$(sv_pid l)
-kill -KILL "$lsv"
-wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
-wait_for 10 stamps_are "$S" l 3 || fail "the new nci-supervise did not start l: $(nci_state l state)"
+restarting_sv_dies
 assert_eq "once not started again" 1 "$(count_stamps "$S" once)"
 stop_init
 assert_eq "exit code after a requested stop" 0 "$rc"
