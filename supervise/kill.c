@@ -17,10 +17,20 @@
 
 static void send (int sig, int all)
 {
+  int covered = 0 ;
   if (all)
+  {
+    /* the main process once: in the group signalled, a second signal would
+       run its handler twice (a shell's trap does) */
+    pid_t g = S.mainpid > 0 ? getpgid(S.mainpid) : -1 ;
     for (unsigned int i = 0 ; i < 2 ; i++)
-      if (S.pgid[i] > 0) kill(-S.pgid[i], sig) ;
-  if (S.mainpid > 0) kill(S.mainpid, sig) ;
+      if (S.pgid[i] > 0)
+      {
+        kill(-S.pgid[i], sig) ;
+        if (g == S.pgid[i]) covered = 1 ;
+      }
+  }
+  if (S.mainpid > 0 && !covered) kill(S.mainpid, sig) ;
 }
 
 void kill_service (int sig, int all)

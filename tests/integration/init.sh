@@ -547,7 +547,9 @@ wait_booted
 wait_stamps db migrate app
 stop_init TERM 15
 assert_eq "exit code" 0 "$rc"
-assert_eq "app's stop, then db's" "app.term app.exit SIGTERM" "$(awk '$1 == "app.term" || $1 == "app.exit" || $1 == "SIGTERM" { printf "%s%s", sep, $1; sep = " " }' "$S")"
+assert_eq "app got one SIGTERM (its process group's)" 1 "$(count_stamps "$S" app.term)"
+# db's SIGTERM line comes after app's last one
+assert_eq "app's stop, then db's" "app.exit SIGTERM" "$(awk '($1 == "app.exit" || $1 == "SIGTERM") && !seen[$1]++ { printf "%s%s", sep, $1; sep = " " }' "$S")"
 
 t "shutdown: the ExecStop of a oneshot every longrun waited for runs once the longruns have stopped"
 rm -f "$S" "$TMP/l-go"
