@@ -371,7 +371,7 @@ assert_eq "exit code after a requested stop" 0 "$rc"
 t "failed stays failed: a start by hand while the failed unit is still stopping runs it once the failure is recorded"
 rm -f "$S"
 # l takes a second to stop: the start comes during its stop
-printf '#!/bin/sh\ntrap "sleep 1; exit 0" TERM\n%s stamp %s l\nwhile :; do sleep 0.1; done\n' "$SVC" "$S" > "$TMP/slowstop.sh"
+printf '#!/bin/sh\ntrap "%s stamp %s l.term; sleep 1; exit 0" TERM\n%s stamp %s l\nwhile :; do sleep 0.1; done\n' "$SVC" "$S" "$SVC" "$S" > "$TMP/slowstop.sh"
 chmod 755 "$TMP/slowstop.sh"
 mktree slowfail \
   "$(unit r "ExecStart=$SVC stamp $S r stamp $TMP/r-marker x pause")" \
@@ -381,7 +381,7 @@ boot slowfail --on-failure continue "$TREE"
 wait_booted
 wait_stamps r l keep
 kill -KILL "$(svc_pid r-marker)"
-wait_for 10 unit_is l stopping || fail "l not stopping: $(nci_state l state)"
+wait_stamps l.term
 "$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
 wait_for 10 stamps_are "$S" l 2 || fail "l not started again: $(nci_state l state)"
 wait_for 10 unit_is l up || fail "l: $(nci_state l state)"

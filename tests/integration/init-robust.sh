@@ -103,7 +103,7 @@ assert_eq "exit code after the stop" 0 "$rc"
 t "a tree made by hand: an index out of boot order boots; an ordering cycle is refused (exit 1, the unit named)"
 rm -f "$S"
 mktree handmade \
-  "$(unit web "ExecStart=$SVC stamp $S web pause")" \
+  "$(unit web Type=notify "ExecStart=$SVC stamp $S web notify READY=1 pause")" \
   "$(unit mid Type=oneshot after=web "ExecStart=$SVC stamp $S mid")" \
   "$(unit late Type=oneshot after=mid "ExecStart=$SVC stamp $S late")"
 # the last unit of the boot first: late is ordered after a longrun, through mid
