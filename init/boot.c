@@ -291,14 +291,22 @@ void slots_drain (void)
   for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0) slot_free(i) ;
 }
 
-/* Runs a oneshot's up or down script. Returns 1, or 0 with errno set when
-   its pipes or its process could not be made (said on stderr). */
-int oneshot_spawn (unit *u, char const *script)
+/* A script's pipes or process could not be made: said once, not at each
+   try. Returns 0, errno kept. */
+static int spawn_failed (unit *u, char const *what)
+{
+  int e = errno ;
+  if (!u->spawn_failing) strerr_warnwu2sys(what, u->name) ;
+  u->spawn_failing = 1 ;
+  errno = e ;
+  return 0 ;
+}
+
+static int spawn_once (unit *u, char const *script)
 {
   int i = slot_get() ;
   pid_t pid ;
   size_t nl = strlen(u->name) ;
-  int e ;
   /* as many slots as oneshots, and a oneshot runs one script at a time */
   if (i < 0) { errno = EBUSY ; return 0 ; }
   if (G.prefix)
@@ -308,23 +316,15 @@ int oneshot_spawn (unit *u, char const *script)
     G.slots[i].prefix[nl] = ':' ; G.slots[i].prefix[nl + 1] = ' ' ;
   }
   if (!nci_outstream_init(&G.slots[i].out[0], 1, -1, -1, G.slots[i].prefix, G.prefix ? nl + 2 : 0))
-  {
-    e = errno ;
-    if (!u->spawn_failing) strerr_warnwu2sys("create the output pipes of ", u->name) ;
-    u->spawn_failing = 1 ;  /* said once, not at each try */
-    errno = e ;
-    return 0 ;
-  }
+    return spawn_failed(u, "create the output pipes of ") ;
   if (!nci_outstream_init(&G.slots[i].out[1], 2, -1, -1, G.slots[i].prefix, G.prefix ? nl + 2 : 0))
   {
     nci_outstream *s = &G.slots[i].out[0] ;
-    e = errno ;
+    int e = errno ;
     fd_close(s->rfd) ; fd_close(s->wfd) ;
     if (s->outfd != 1) fd_close(s->outfd) ;
-    if (!u->spawn_failing) strerr_warnwu2sys("create the output pipes of ", u->name) ;
-    u->spawn_failing = 1 ;  /* said once, not at each try */
     errno = e ;
-    return 0 ;
+    return spawn_failed(u, "create the output pipes of ") ;
   }
   {
     char dir[PATH_MAX] ;
@@ -335,14 +335,12 @@ int oneshot_spawn (unit *u, char const *script)
   }
   if (pid < 0)
   {
-    e = errno ;
-    if (!u->spawn_failing) strerr_warnwu2sys("start a process for ", u->name) ;
+    int e = errno ;
     for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i].out[k].wfd) ; G.slots[i].out[k].wfd = -1 ; }
     G.slots[i].unit = (int)(u - G.units) ;
     slot_free(i) ;
-    u->spawn_failing = 1 ;  /* said once, not at each try */
     errno = e ;
-    return 0 ;
+    return spawn_failed(u, "start a process for ") ;
   }
   for (unsigned int k = 0 ; k < 2 ; k++) { fd_close(G.slots[i].out[k].wfd) ; G.slots[i].out[k].wfd = -1 ; }
   G.slots[i].unit = (int)(u - G.units) ;
@@ -353,6 +351,27 @@ int oneshot_spawn (unit *u, char const *script)
   return 1 ;
 }
 
+/* Whether a script of nci-init's runs: its end gives back what a new one
+   may lack (descriptors, processes). */
+int scripts_running (void)
+{
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0 && !G.slots[i].linger) return 1 ;
+  return 0 ;
+}
+
+/* Runs a oneshot's up or down script. Returns 1, or 0 with errno set when
+   its pipes or its process could not be made (said on stderr). With no
+   script running, what lingering slots hold (a leftover writer may live on
+   for ever) is given up for it, once. */
+int oneshot_spawn (unit *u, char const *script)
+{
+  int n = 0 ;
+  if (spawn_once(u, script)) return 1 ;
+  if (scripts_running()) return 0 ;
+  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].linger) { slot_free(i) ; n++ ; }
+  return n && spawn_once(u, script) ;
+}
+
 void oneshot_deadline (unit *u, unsigned int ms)
 {
   tain t ;
@@ -360,6 +379,14 @@ void oneshot_deadline (unit *u, unsigned int ms)
   if (!ms) { u->deadline = tain_zero ; return ; }
   tain_from_millisecs(&t, (int)ms) ;
   tain_add_g(&u->deadline, &t) ;
+}
+
+/* Its ExecStop, bounded by its TimeoutStopSec. Returns 1, or 0 (said). */
+int oneshot_down (unit *u)
+{
+  if (!oneshot_spawn(u, "./down")) return 0 ;
+  oneshot_deadline(u, u->kill_ms) ;
+  return 1 ;
 }
 
 /* A oneshot stopped by a command: down, not failed; started again if the
@@ -381,22 +408,6 @@ void oneshot_stopped (unit *u)
   if (again && !G.shutting) oneshot_command_start(u) ;
 }
 
-/* Whether a script of nci-init's runs: its end gives back what a new one
-   may lack (descriptors, processes). A lingering slot's writer may live on
-   for ever: such slots are given up instead (slots_give_up). */
-int slots_give_up (void)
-{
-  int n = 0 ;
-  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].linger) { slot_free(i) ; n++ ; }
-  return n ;
-}
-
-int scripts_running (void)
-{
-  for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].unit >= 0 && !G.slots[i].linger) return 1 ;
-  return 0 ;
-}
-
 /* A script that cannot be started (no pipe, no fork: out of descriptors or
    processes) waits while nci-init's other scripts run, and is tried again
    at each turn; with none running, nothing will give back what it lacks and
@@ -409,8 +420,6 @@ int oneshot_start (unit *u)
   {
     int e = errno ;
     if (scripts_running()) return 0 ;
-    /* once: then no slot lingers */
-    if (slots_give_up()) return oneshot_start(u) ;
     u->st.result = NCI_RESULT_RESOURCES ;
     u->st.has_exit = 0 ;
     unit_failed(u, 1, "could not start its script: ", strerror(e)) ;
@@ -532,11 +541,7 @@ void on_oneshot_exit (unit *u, int wstat)
     ilog("unit ", u->name, " finished", 0) ;
     set_ustate(u, u->remain ? NCI_STATE_UP : NCI_STATE_DOWN) ;
     /* as systemd: a oneshot that does not remain is stopped at once, ExecStop= included */
-    if (!u->remain && u->has_down && oneshot_spawn(u, "./down"))
-    {
-      u->post_down = 1 ;
-      oneshot_deadline(u, u->kill_ms) ;
-    }
+    if (!u->remain && u->has_down && oneshot_down(u)) u->post_down = 1 ;
     if (u->success_action == ACT_EXIT) { set_exit(0) ; shutdown_begin(0) ; }
     return ;
   }
@@ -793,20 +798,11 @@ void schedule (void)
 {
   int pending = 0 ;
   if (G.shutting) { shutdown_step() ; return ; }
-  for (unsigned int i = 0 ; i < G.n ; i++)
-  {
-    unit *u = G.units + i ;
-    if (u->down_pending && u->pid <= 0 && oneshot_spawn(u, "./down"))
-    {
-      u->down_pending = 0 ;
-      u->post_down = 1 ;
-      oneshot_deadline(u, u->kill_ms) ;
-    }
-  }
   for (unsigned int i = 0 ; i < G.n && !G.shutting ; i++)
   {
     unit *u = G.units + i ;
     int ready = 1 ;
+    if (u->down_pending && u->pid <= 0 && oneshot_down(u)) { u->down_pending = 0 ; u->post_down = 1 ; }
     if (u->state == U_STARTING) pending = 1 ;
     if (u->state != U_WAITING) continue ;
     if (u->missing) { unit_failed(u, 1, "requires a unit that does not run: ", u->missing) ; continue ; }

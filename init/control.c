@@ -78,14 +78,13 @@ static void stop (unit *u)
   if (u->state != U_UP) return ;
   if (u->has_down)
   {
-    if (!oneshot_spawn(u, "./down"))
+    if (!oneshot_down(u))
     {
       strerr_warnw3x("could not stop ", u->name, " now: try again") ;
       u->ctl_restart = 0 ;
       return ;
     }
     u->ctl_stop = 1 ;
-    oneshot_deadline(u, u->kill_ms) ;
     ilog("stopping ", u->name, 0, 0) ;
     return ;
   }

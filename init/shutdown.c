@@ -103,11 +103,10 @@ void shutdown_step (void)
         u->stopping = 1 ;
       }
       else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
-      else if (oneshot_spawn(u, "./down") || (!scripts_running() && slots_give_up() && oneshot_spawn(u, "./down")))
+      else if (oneshot_down(u))
       {
         u->down_pending = 0 ;
         u->stopping = 1 ;
-        oneshot_deadline(u, u->kill_ms) ;
       }
       else if (!scripts_running())
       {

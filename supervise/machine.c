@@ -732,7 +732,6 @@ void sv_on_timeout (void)
     case NCI_STATE_DOWN :
       /* an r is a start whatever is wanted; a d since then cancelled it */
       if (S.start_pending) { sv_start() ; break ; }
-      S.start_pending = 0 ;
       tain_add_g(&S.deadline, &tain_infinite_relative) ;
       break ;
     case NCI_STATE_UP : case NCI_STATE_FAILED :
@@ -801,11 +800,12 @@ static void mark_down (int present)
 
 static void want_up (enum want_e w)
 {
-  /* while the stop that fails it runs, the start waits for the failure */
-  if (is_down()) S.fail_requested = 0 ;
   S.want = w ;
+  /* while the stop that fails it runs, the start waits for the failure
+     (after_finish): fail_requested stays */
   if (is_down())
   {
+    S.fail_requested = 0 ;
     if (S.state == NCI_STATE_FAILED || S.state == NCI_STATE_DOWN) { S.limit_count = 0 ; S.restarts = 0 ; }
     sv_start() ;
   }
