@@ -131,6 +131,17 @@ check: deps
 # Parts of the project with their own make fragment (mk/*.mk) add their suites here.
 check-extra::
 
+# make install into two prefixes this build never saw (one staged with DESTDIR), then
+# convert and boot a tree from each: tests/install/prefixes.sh.
+.PHONY: install-check
+check-extra:: install-check
+install-check: $(PROGS) $(HELPER_BIN)
+	@rm -rf $(B)/installs
+	@$(MAKE) --no-print-directory install PREFIX=$(abspath $(B))/installs/opt > /dev/null
+	@$(MAKE) --no-print-directory install DESTDIR=$(abspath $(B))/installs/stage PREFIX=/usr > /dev/null
+	@NCI_BUILD=$(abspath $(B)) NCI_INSTALLS=$(abspath $(B))/installs EXECLINE_BINDIR=$(EXECLINE_BINDIR) \
+	  tools/run-integration install tests/install/prefixes.sh
+
 install: $(PROGS)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)

@@ -82,7 +82,7 @@ let
 
       # nci-supervise and nci-exec run once per service: the package ships the
       # static musl ones (half the private memory, a cheaper exec), at the
-      # NCI_BINDIR its scripts and nci-init name.
+      # place nci-convert and nci-init find them: beside themselves, in $out/bin.
       postInstall = lib.optionalString (nciStatic != null) ''
         install -m 755 ${nciStatic}/bin/nci-supervise ${nciStatic}/bin/nci-exec $out/bin/
       '';

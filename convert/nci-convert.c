@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <skalibs/djbunix.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/strerr.h>
+#include <nci/self.h>
 #include <nci/signal.h>
 #include "convert.h"
 
@@ -142,7 +144,8 @@ int main (int argc, char const *const *argv)
 {
   int strict = 0 ;
   char const *report_file = 0 ;
-  paths p = { .execline_bindir = NCI_EXECLINE_BINDIR, .nci_bindir = NCI_BINDIR } ;
+  paths p = { .execline_bindir = NCI_EXECLINE_BINDIR, .nci_bindir = 0 } ;
+  static char selfdir[PATH_MAX] ;
   char const *args[2] ;
   unsigned int nargs = 0 ;
   tree t = { 0 } ;
@@ -167,6 +170,17 @@ int main (int argc, char const *const *argv)
     else strerr_dieusage(100, USAGE) ;
   }
   if (nargs != 2 || !args[1][0]) strerr_dieusage(100, USAGE) ;
+  if (!p.nci_bindir)
+  {
+    /* the scripts call the nci-exec installed with this nci-convert, wherever
+       that is; the build's PREFIX only when there is none beside it */
+    if (nci_self_sibling(selfdir, sizeof selfdir, "nci-exec"))
+    {
+      *strrchr(selfdir, '/') = 0 ;
+      p.nci_bindir = selfdir ;
+    }
+    else p.nci_bindir = NCI_BINDIR ;
+  }
   if (p.execline_bindir[0] != '/' || p.nci_bindir[0] != '/') strerr_dief(100, "the bin directories must be absolute paths") ;
   input_name = args[0] ;
   umask(022) ;

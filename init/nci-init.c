@@ -18,6 +18,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
+#include <nci/self.h>
 
 #include "init.h"
 
@@ -193,20 +194,7 @@ static void raise_fd_limit (void)
 
 static void find_supervise (void)
 {
-  char self[PATH_MAX] ;
-  ssize_t r = readlink("/proc/self/exe", self, sizeof self - 1) ;
-  char *slash ;
-  if (r > 0)
-  {
-    self[r] = 0 ;
-    slash = strrchr(self, '/') ;
-    if (slash && (size_t)(slash - self) + 15 < sizeof G.supervise_path)
-    {
-      memcpy(G.supervise_path, self, (size_t)(slash - self) + 1) ;
-      memcpy(G.supervise_path + (slash - self) + 1, "nci-supervise", 14) ;
-      if (access(G.supervise_path, X_OK) == 0) return ;
-    }
-  }
+  if (nci_self_sibling(G.supervise_path, sizeof G.supervise_path, "nci-supervise")) return ;
   memcpy(G.supervise_path, NCI_BINDIR "/nci-supervise", sizeof(NCI_BINDIR "/nci-supervise")) ;
 }
 
