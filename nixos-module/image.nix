@@ -13,10 +13,13 @@ let
   nci = config.nci.package;
 
   # Directories every Unix program takes for granted. /run must exist for
-  # nci-init's state directory (/run/nci) and the services' RuntimeDirectory=.
+  # nci-init's state directory (/run/nci) and the services' RuntimeDirectory=,
+  # and be writable by whatever user the container is run as (`docker run
+  # --user`, a pod's runAsUser): runc gives a tmpfs mounted there the mode of
+  # the directory under it, and without --read-only /run is the image's own.
   baseDirectories = ''
     mkdir -p tmp var/tmp var/empty var/lib var/log var/cache run root
-    chmod 1777 tmp var/tmp
+    chmod 1777 tmp var/tmp run
     chmod 0555 var/empty
     chmod 0700 root
   '';
