@@ -128,6 +128,12 @@ check: deps
 	@$(MAKE) --no-print-directory clang
 	@$(MAKE) --no-print-directory check-extra
 
+# make check N times (N=20), each on a fresh clone of HEAD; stops at the first red run
+N ?= 20
+.PHONY: check-repeat
+check-repeat:
+	@tools/check-repeat $(N)
+
 # Parts of the project with their own make fragment (mk/*.mk) add their suites here.
 check-extra::
 
