@@ -42,12 +42,6 @@ oci_tree pod \
   "$(unit slow Type=notify "ExecStart=/bin/testsvc wait-file /run/gate 600000 notify READY=1 pause")" \
   "$(unit web after=slow.service "ExecStart=/bin/testsvc out started wait-file /run/web-fails 600000 exit 4")" \
   "$(unit stubborn Type=notify TimeoutStopSec=2 "ExecStart=/bin/testsvc ignore SIGTERM notify READY=1 pause")"
-# the image keeps running with a failed unit, for the liveness probe to see it
-# (image.initOptions = [ "--on-failure" "continue" ])
-OCI_USER=$uid:$gid OCI_CAPS="" OCI_NNP=true OCI_RUN_MODE=1777 \
-  oci_bundle "$TMP/pod" /nci/bin/nci-init --on-failure continue /trees/pod
-rt_start runc pod "$TMP/pod"
-
 # probe KIND: runs the spec's KIND probe as the kubelet does (in the container, as the
 # container's user, no new privileges); sets prc (its exit code) and pout (its output)
 probe() {
@@ -55,40 +49,52 @@ probe() {
   pout=$(runc exec --user "$uid:$gid" --no-new-privs "$ID" "${cmd[@]}" 2>&1); prc=$?
 }
 probe_is() { probe "$1"; [ "$prc" = "$2" ]; }
+# probe_says KIND EXIT REGEX: the probe exits EXIT and its output matches REGEX
+probe_says() { probe_is "$1" "$2" && printf '%s' "$pout" | grep -Eq -- "$3"; }
 in_pod() { runc exec --user "$uid:$gid" --no-new-privs "$ID" "$@"; }
 
-t "pod: while a unit starts, the startup and readiness probes fail, naming it"
-wait_for 20 in_pod test -d /run/nci/slow 2> /dev/null || fail "the state directory was not made: $(tail -n 5 "$ERR" | tr '\n' '|')"
-probe startup
-assert_eq "startup probe's exit" 1 "$prc"
-assert_match "it names slow" '^slow: ' "$pout"
-probe readiness
-assert_eq "readiness probe's exit" 1 "$prc"
-assert_match "it names web, waiting for slow" 'web: ' "$pout"
+# the pod's lifetime under the spec's capabilities (all dropped), and again under the
+# runtime's default set, which a pod without capabilities.drop gets
+for caps in dropped default; do
+  if [ "$caps" = dropped ]; then OCI_CAPS=""; else OCI_CAPS=$DOCKER_CAPS; fi
+  # the image keeps running with a failed unit, for the liveness probe to see it
+  # (image.initOptions = [ "--on-failure" "continue" ])
+  OCI_USER=$uid:$gid OCI_NNP=true oci_bundle "$TMP/pod-$caps" /nci/bin/nci-init --on-failure continue /trees/pod
+  rt_start runc "pod-$caps" "$TMP/pod-$caps"
 
-t "pod: once every unit is ready, the three probes succeed"
-in_pod touch /run/gate || fail "unable to open slow's gate"
-wait_for 20 probe_is readiness 0 || fail "readiness probe: $prc: $pout"
-probe startup
-assert_eq "startup probe's exit" 0 "$prc"
-probe liveness
-assert_eq "liveness probe's exit" 0 "$prc"
-has_line "$OUT" "web: started" || fail "web's line: $(tr '\n' '|' < "$OUT")"
+  t "pod (capabilities $caps): while a unit starts, the startup and readiness probes fail, naming it"
+  wait_for 20 in_pod test -d /run/nci/slow 2> /dev/null || fail "the state directory was not made: $(tail -n 5 "$ERR" | tr '\n' '|')"
+  probe startup
+  assert_eq "startup probe's exit" 1 "$prc"
+  assert_match "it names slow" '^slow: ' "$pout"
+  probe readiness
+  assert_eq "readiness probe's exit" 1 "$prc"
+  assert_match "it names web, waiting for slow" 'web: ' "$pout"
 
-t "pod: once a unit has failed for good, readiness and liveness fail, naming it"
-in_pod touch /run/web-fails || fail "unable to tell web to fail"
-wait_for 20 probe_is liveness 1 || fail "liveness probe: $prc: $pout"
-assert_match "liveness names web, failed" '^web: .*failed' "$pout"
-probe readiness
-assert_eq "readiness probe's exit" 1 "$prc"
-assert_match "readiness names web" '^web: ' "$pout"
+  t "pod (capabilities $caps): once every unit is ready, the three probes succeed"
+  in_pod touch /run/gate || fail "unable to open slow's gate"
+  wait_for 20 probe_is readiness 0 || fail "readiness probe: $prc: $pout"
+  probe startup
+  assert_eq "startup probe's exit" 0 "$prc"
+  probe liveness
+  assert_eq "liveness probe's exit" 0 "$prc"
+  has_line "$OUT" "web: started" || fail "web's line: $(tr '\n' '|' < "$OUT")"
 
-t "pod: the kubelet's stop (SIGTERM) ends the container by itself within terminationGracePeriodSeconds"
-rt_kill runc TERM
-if wait_for "$grace" gone "$J"; then
-  wait "$J"; rc=$?
-  err_has "nci-supervise: info: stubborn: stop timed out, sending SIGKILL" || fail "stubborn was not killed at its TimeoutStopSec="
-  err_has "nci-init: info: exiting with code $rc" || fail "exit code $rc, but: $(tail -n 3 "$ERR" | tr '\n' '|')"
-else
-  fail "still running after the grace ($grace s): the kubelet would SIGKILL it: $(tail -n 5 "$ERR" | tr '\n' '|')"
-fi
+  t "pod (capabilities $caps): once a unit has failed for good, readiness and liveness fail, naming it"
+  in_pod touch /run/web-fails || fail "unable to tell web to fail"
+  # web may be seen down for a moment before it is failed: wait for the failure itself
+  wait_for 20 probe_says liveness 1 '^web: .*failed' || fail "liveness probe: $prc: $pout"
+  probe readiness
+  assert_eq "readiness probe's exit" 1 "$prc"
+  assert_match "readiness names web" '^web: ' "$pout"
+
+  t "pod (capabilities $caps): the kubelet's stop (SIGTERM) ends the container by itself within terminationGracePeriodSeconds"
+  rt_kill runc TERM
+  if wait_for "$grace" gone "$J"; then
+    wait "$J"; rc=$?
+    err_has "nci-supervise: info: stubborn: stop timed out, sending SIGKILL" || fail "stubborn was not killed at its TimeoutStopSec="
+    err_has "nci-init: info: exiting with code $rc" || fail "exit code $rc, but: $(tail -n 3 "$ERR" | tr '\n' '|')"
+  else
+    fail "still running after the grace ($grace s): the kubelet would SIGKILL it: $(tail -n 5 "$ERR" | tr '\n' '|')"
+  fi
+done
