@@ -114,6 +114,7 @@ t0=$(now_ms)
 boot hundred "$TREE"
 wait_booted 30
 booted=$(( $(now_ms) - t0 ))
+wait_for 5 census_is "201 0"
 assert_eq "processes: init, 100 supervise, 100 services" "201 0" "$(census)"
 stop_init TERM 20
 echo "#   100 services: booted in about $booted ms, stopped in $took ms"
@@ -124,10 +125,13 @@ grep -q 'processes left' "$ERR" && fail "processes were left for the final TERM:
 
 t "shutdown: a service ignoring SIGTERM bounds the stop by its TimeoutStopSec (a second SIGTERM changes nothing)"
 mktree stubborn \
-  "$(unit stubborn TimeoutStopSec=1s "ExecStart=$SVC ignore TERM pause")" \
+  "$(unit stubborn TimeoutStopSec=1s "ExecStart=$SVC ignore TERM stamp $S stubborn pause")" \
   "$(unit quick "ExecStart=$SVC pause")"
+rm -f "$S"
 boot stubborn --grace 20000 "$TREE"
 wait_booted
+# a simple longrun is up at fork: its SIGTERM is ignored once it stamped
+wait_for 5 has_stamp "$S" stubborn || fail "stubborn did not start"
 t0=$(now_ms)
 kill -TERM "$P"
 wait_for 5 grep -q '^state stopping' "$SD/.nci-init/state" || fail "not stopping"
@@ -145,9 +149,9 @@ rm -f "$S"
 mktree reverse \
   "$(unit base Type=oneshot RemainAfterExit=true "ExecStart=$SVC" "ExecStop=$SVC stamp $S base.stop")" \
   "$(unit a after=base "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S a.stop")" \
-  "$(unit b after=a "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S b.stop sleep 200 stamp $S b.stopped")" \
+  "$(unit b after=a "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S b.stop wait-file $TMP/side.stopped 10000 sleep 200 stamp $S b.stopped")" \
   "$(unit c after=b "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S c.stop")" \
-  "$(unit side after=base "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S side.stop")"
+  "$(unit side after=base "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S side.stop touch $TMP/side.stopped")"
 boot reverse "$TREE"
 wait_booted
 stop_init
@@ -156,7 +160,8 @@ assert_before "$S" c.stop b.stop
 assert_before "$S" b.stopped a.stop
 assert_before "$S" a.stop base.stop
 assert_before "$S" side.stop base.stop
-# side is ordered after base only: it stops in parallel with the chain
+# side is ordered after base only: it stops in parallel with the chain (b's ExecStop waits at
+# most 10 s for side's to have run: a side stopped after b comes after b.stopped)
 assert_before "$S" side.stop b.stopped
 
 t "shutdown: a oneshot's ExecStop that hangs is bounded by its TimeoutStopSec"

@@ -79,6 +79,10 @@ sup_exit() {
 
 # st NAME KEY: a value of its supervise/nci-state
 st() { sed -n "s/^$2 //p" "$TMP/$1/supervise/nci-state" 2>/dev/null; }
+# key_is NAME KEY VALUE, key_is_not NAME KEY VALUE: a value of its supervise/nci-state, read anew
+# at each call (for wait_for)
+key_is() { [ "$(st "$1" "$2")" = "$3" ]; }
+key_is_not() { [ "$(st "$1" "$2")" != "$3" ]; }
 state_in() { local s x; s=$(st "$1" state); for x in "${@:2}"; do [ "$s" = "$x" ] && return 0; done; return 1; }
 # wait_state NAME SECONDS STATE...: waits for one of the states; fails the case if it does not come.
 wait_state() {
@@ -256,14 +260,14 @@ mksvc rnotify readiness=notify timeout-start=5000 -- notify STATUS=booting touch
   wait-file "$d/go" 5000 notify 'READY=1\nSTATUS=serving' pause
 start rnotify
 wait_for 3 test -e "$d/waiting" || fail "service did not start"
-wait_for 2 test "$(st rnotify status)" = booting || fail "status: [$(st rnotify status)]"
+wait_for 2 key_is rnotify status booting || fail "status: [$(st rnotify status)]"
 assert_eq "state before READY=1" starting "$(st rnotify state)"
 assert_eq "ready before READY=1" no "$(st rnotify ready)"
 touch "$d/go"
 s6-svwait -U -t 3000 "$d" || fail "s6-svwait -U"
 assert_eq state up "$(st rnotify state)"
 assert_eq readiness notify "$(st rnotify readiness)"
-wait_for 2 test "$(st rnotify status)" = serving || fail "status after READY: [$(st rnotify status)]"
+wait_for 2 key_is rnotify status serving || fail "status after READY: [$(st rnotify status)]"
 stop_sup rnotify
 
 t "readiness notify: EXTEND_TIMEOUT_USEC= extends the start timeout"
@@ -557,7 +561,9 @@ stop_sup modes
 
 t "r while a stop that d began is under way: started again once down"
 d=$TMP/rd
-mksvc rd timeout-kill=300 -- stamp "$d/stamps" start ignore SIGTERM pause
+# the stamp once SIGTERM is ignored: a d before it would end the service at once; the stop
+# lasts timeout-kill, long enough for the poll below to see it
+mksvc rd timeout-kill=2000 -- ignore SIGTERM stamp "$d/stamps" start pause
 start rd
 wait_for 3 test -s "$d/stamps" || fail "rd did not start"
 printf d > "$d/supervise/control"
@@ -596,7 +602,7 @@ gone "$p" || fail "service $p left after -wD"
 s6-svc -wu -T 3000 -u "$d"; assert_eq "s6-svc -wu -u" 0 "$?"
 p=$(st s6 pid)
 s6-svc -wr -T 3000 -r "$d"; assert_eq "s6-svc -wr -r" 0 "$?"
-wait_for 2 test "$(st s6 pid)" != "$p" || fail "r did not restart"
+wait_for 2 key_is_not s6 pid "$p" || fail "r did not restart"
 wait_state s6 2 up
 gone "$p" || fail "old service $p left after r"
 stop_sup s6
