@@ -92,6 +92,10 @@ $(B)/nci-ctl: $(CTL_OBJ) $(B)/libnci.a
 $(B)/nci-init: $(INIT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SKARNET)
 
+# nci-init's own parts that have a suite of their own
+$(B)/tests/unit/test_pidmap: $(B)/tests/unit/test_pidmap.o $(B)/init/pidmap.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(SKARNET)
+
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(CONVERT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(JANSSON) $(SKARNET)
 

@@ -120,17 +120,24 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # run KIND N: boots, records the boot time (and the init's idle CPU and the shutdown
 # time with SIGTERM), in $work/KIND.N.{boot,idle,stop}.
 run() {
-  local kind=$1 n=$2 got t0 t1 c0 c1 settle limit=$((10 + $2 / 20))
+  local kind=$1 n=$2 got t0 tf t1 c0 c1 settle limit=$((10 + $2 / 20))
   rm -f "$work/fifo" "$work/stamp"; mkfifo "$work/fifo"
   exec 3<> "$work/fifo"  # held open: writers never block, nothing is lost between them
   start "$kind" "$n"
-  if ! read -r -N "$n" -t "$limit" -u 3 got; then
+  # the first service up: what the init does before it starts anything (load, state dir)
+  if ! read -r -N 1 -t "$limit" -u 3 got; then
     kill_all
-    fail "$kind: only ${#got} of $n services started within $limit s"
+    fail "$kind: no service started within $limit s"
+  fi
+  tf=$(now_us)
+  if [ "$n" -gt 1 ] && ! read -r -N "$((n - 1))" -t "$limit" -u 3 got; then
+    kill_all
+    fail "$kind: only $((${#got} + 1)) of $n services started within $limit s"
   fi
   t1=$(now_us)
   read -r t0 < "$work/stamp"
   echo $((t1 - t0)) >> "$work/$kind.$n.boot"
+  echo $((tf - t0)) >> "$work/$kind.$n.first"
   init_pid || fail "$kind: no init running after the boot"
   # idle: the init with every service up, doing nothing
   if [ "$n" -ge 1000 ]; then settle=1; else settle=0.3; fi
@@ -181,6 +188,9 @@ for n in $sizes; do
     "runsvdir $(ms "$rb"), plain fork+exec $(ms "$pb");" \
     "nci/s6 $(ratio "$nb" "$sb") (target <= 0.3), nci/plain $(ratio "$nb" "$pb") (target <= 2), nci/runit $(ratio "$nb" "$rb")"
   echo "  runs (ms): nci-init $(list "nci.$n.boot"); s6 $(list "s6.$n.boot"); runit $(list "runit.$n.boot"); plain $(list "plain.$n.boot")"
+  echo "init first service up of $n, median of $runs (ms; the init's load and state directory before its" \
+    "first start): nci-init $(ms "$(field "nci.$n.first")"), s6-svscan $(ms "$(field "s6.$n.first")")," \
+    "runsvdir $(ms "$(field "runit.$n.first")"), plain fork+exec $(ms "$(field "plain.$n.first")")"
   ns=$(field "nci.$n.stop"); ss=$(field "s6.$n.stop"); ps=$(field "plain.$n.stop")
   echo "init shutdown, SIGTERM to exit with $n services up, median of $runs (ms): nci-init $(ms "$ns")," \
     "s6-svscan $(ms "$ss"), plain kill+reap $(ms "$ps"); nci/s6 $(ratio "$ns" "$ss") (target <= 0.3)"

@@ -346,7 +346,7 @@ static int spawn_once (unit *u, char const *script)
   G.slots[i].unit = (int)(u - G.units) ;
   u->spawn_failing = 0 ;
   u->slot = i ;
-  u->pid = pid ;
+  unit_set_pid(u, pid) ;
   u->killed = 0 ;
   return 1 ;
 }
@@ -500,7 +500,7 @@ static int wstat_code (int wstat)
 void on_oneshot_exit (unit *u, int wstat)
 {
   int killed = u->killed ;
-  u->pid = 0 ;
+  unit_set_pid(u, 0) ;
   u->st.pid = 0 ;
   u->deadline = tain_zero ;
   u->st.has_exit = 1 ;
@@ -634,7 +634,7 @@ void supervise_start (unit *u)
   fd_close(u->svfds[1]) ; u->svfds[1] = -1 ;
   fd_close(u->svfds[3]) ; u->svfds[3] = -1 ;
   if (pid < 0) { strerr_warnwu2sys("start the nci-supervise of ", u->name) ; supervise_retry(u) ; return ; }
-  u->pid = pid ;
+  unit_set_pid(u, pid) ;
   u->sv_announced = 0 ;
   u->sv_count++ ;
   tain_copynow(&u->sv_started) ;
@@ -645,7 +645,7 @@ void supervise_start (unit *u)
 void on_supervise_exit (unit *u, int wstat)
 {
   tain next, sec ;
-  u->pid = 0 ;
+  unit_set_pid(u, 0) ;
   if (G.shutting)
   {
     u->stopping = 0 ;

@@ -116,6 +116,12 @@ extern init_t G ;
 extern void tree_load (void) ;
 extern int unit_find (char const *name, size_t len) ;
 
+/* pidmap.c: the unit whose script or nci-supervise has that pid, or 0; u->pid is
+   set through unit_set_pid only */
+extern void pidmap_init (unsigned int n) ;
+extern unit *unit_by_pid (pid_t pid) ;
+extern void unit_set_pid (unit *u, pid_t pid) ;
+
 /* statedir.c */
 /* STATEDIR/NAME + suffix into buf (PATH_MAX), the longest suffix being
    "/supervise/nci-state.new": checked against PATH_MAX at start */

@@ -38,13 +38,11 @@ static void reap (void)
     if (pid < 0 && errno == EINTR) continue ;
     if (pid <= 0) break ;
     if (pid == G.cmdpid) { on_command_exit(wstat) ; continue ; }
-    for (unsigned int i = 0 ; i < G.n ; i++)
     {
-      unit *u = G.units + i ;
-      if (u->pid != pid) continue ;
+      unit *u = unit_by_pid(pid) ;
+      if (!u) continue ;
       if (u->longrun) on_supervise_exit(u, wstat) ;
       else on_oneshot_exit(u, wstat) ;
-      break ;
     }
   }
 }

@@ -242,6 +242,7 @@ void tree_load (void)
   for (size_t j = 0 ; j < index.len ; j++) if (index.s[j] == '\n') G.n++ ;
   G.units = xcalloc(G.n, sizeof *G.units) ;
   G.byname = xcalloc(G.n, sizeof *G.byname) ;
+  pidmap_init(G.n) ;
   /* names first, as offsets into text: it may move while it grows */
   while (i < index.len && k < G.n)
   {
