@@ -66,14 +66,18 @@ ctl() {
 }
 st() { sed -n "s/^$2 //p" "$S/$1/supervise/nci-state" 2>/dev/null; }
 state_is() { [ "$(st "$1" state)" = "$2" ]; }
+# restarted UNIT OLDPID: its state and pid, read anew at each call (for wait_for), are no longer "up OLDPID"
+restarted() { [ "$(st "$1" state) $(st "$1" pid)" != "up $2" ]; }
 pid_of() { st "$1" pid; }
 # row UNIT: the status row of UNIT, its cells joined by single spaces
 row() { printf '%s\n' "$out" | awk -v u="$1" '$1 == u { $1 = $1; print }'; }
 has_fifo() { [ -n "$(find "$S/$1/event" -name 'ftrig1*' 2>/dev/null)" ]; }
 fifos() { find "$S" -path '*/event/*' -name 'ftrig1*' | wc -l; }
 
+# web.pid is written once the handlers are in place (a simple service is up at fork)
 longrun web -- onsig SIGUSR1 "$TMP/web.sig" ignore onsig SIGHUP "$TMP/web.sig" ignore \
-  onsig SIGRTMIN+1 "$TMP/web.sig" ignore onsig SIGWINCH "$TMP/web.sig" ignore out hello pause
+  onsig SIGRTMIN+1 "$TMP/web.sig" ignore onsig SIGWINCH "$TMP/web.sig" ignore \
+  pidfile "$TMP/web.pid" out hello pause
 printf '#!/bin/sh\necho "reload $MAINPID" >> %s\n' "$TMP/web.reload" > "$S/web/reload"
 chmod 755 "$S/web/reload"
 longrun api readiness=notify -- wait-file "$TMP/api.go" 60000 notify READY=1 pause
@@ -179,7 +183,7 @@ t "restart: a new process"
 old=$(pid_of web)
 ctl restart web
 assert_eq rc 0 "$rc"
-wait_for 5 test "$(st web state) $(st web pid)" != "up $old" || fail "web not restarted"
+wait_for 5 restarted web "$old" || fail "web not restarted"
 ctl wait -t 5000 web
 assert_eq "wait rc" 0 "$rc"
 new=$(pid_of web)
@@ -193,6 +197,7 @@ wait_for 5 has_line "$TMP/web.reload" "reload $new" || fail "reload script: $(ca
 
 t "kill: through supervise (USR1, WINCH) and by kill(2) (RTMIN+1, HUP: h would reload)"
 : > "$TMP/web.sig"
+wait_for 5 has_line "$TMP/web.pid" "$new" || fail "web $new did not get to its handlers: $(cat "$TMP/web.pid" 2>&1)"
 for sig in USR1 SIGWINCH RTMIN+1 HUP; do
   ctl kill "$sig" web
   assert_eq "rc $sig" 0 "$rc"

@@ -57,6 +57,8 @@ main=$(nci_state nginx pid)
 assert_match "master pid" '^[0-9]+$' "$main"
 assert_eq "nginx's pid file names the supervised main process" "$main" "$(cat "$D/run/nginx.pid" 2>&1)"
 assert_eq "temp dir owned by www-data" www-data "$(stat -c %U "$D/tmp")"
+# the worker can answer before nci-init has passed the master's line on
+wait_for 5 grep -q '^nginx: .*start worker process' "$ERR"
 assert_match "nginx's own log lines come prefixed" '^nginx: .*start worker process' "$(cat "$ERR")"
 stop_init
 assert_eq "exit code" 0 "$rc"

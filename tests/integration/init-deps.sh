@@ -25,6 +25,9 @@ init_has() { has_line "$SD/.nci-init/state" "$1"; }
 # init_failed: the "failed ..." lines of STATEDIR/.nci-init/state, sorted
 init_failed() { grep '^failed ' "$SD/.nci-init/state" 2>/dev/null | LC_ALL=C sort; }
 logged() { grep -qF -- "$1" "$ERR"; }
+# nci-init's log lines are buffered until its loop waits again, its state files are written at
+# once: what is logged with a state change is waited for, not read once
+wait_logged() { wait_for 5 logged "$1"; }
 # unit_settled UNIT: its nci-state says it is no longer running (down or failed)
 unit_settled() { case $(nci_state "$1" state) in down|failed) return 0 ;; *) return 1 ;; esac; }
 
@@ -58,8 +61,8 @@ status=$("$CTL" -s "$SD" status)
 assert_match "status: needy failed, why" '^needy +longrun +failed .*dependency failed: x' "$status"
 assert_match "status: needy1 failed, why" '^needy1 +oneshot +failed .*dependency failed: x' "$status"
 assert_match "status: keep up" '^keep +longrun +up ' "$status"
-logged 'nci-init: info: unit needy failed: dependency failed: x' || fail "needy's failure not logged: $(cat "$ERR")"
-logged 'nci-init: info: unit needy1 failed: dependency failed: x' || fail "needy1's failure not logged: $(cat "$ERR")"
+wait_logged 'nci-init: info: unit needy failed: dependency failed: x' || fail "needy's failure not logged: $(cat "$ERR")"
+wait_logged 'nci-init: info: unit needy1 failed: dependency failed: x' || fail "needy1's failure not logged: $(cat "$ERR")"
 has_line "$ERR" 'nci-init: info: starting needy' && fail "needy was started: $(cat "$ERR")"
 alive "$P" || fail "the container ended"
 stop_init
@@ -79,7 +82,7 @@ t "requisite: a running longrun whose Requisite= longrun fails (Restart=no, afte
 rm -f "$S" "$TMP/base-go" "$TMP/needy.sig"
 mktree reqlong \
   "$(unit base Type=notify "ExecStart=$SVC stamp $S base notify READY=1 wait-file $TMP/base-go 20000 exit 3")" \
-  "$(unit needy requisite=base after=base "ExecStart=$SVC stamp $S needy onsig TERM $TMP/needy.sig exit 0 pause")" \
+  "$(unit needy requisite=base after=base "ExecStart=$SVC onsig TERM $TMP/needy.sig exit 0 stamp $S needy pause")" \
   "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
 boot reqlong --on-failure continue "$TREE"
 wait_booted
@@ -96,7 +99,7 @@ assert_eq "init state: the failed units" "failed base: result exit-code
 failed needy: dependency failed: base" "$(init_failed)"
 assert_eq "base state" failed "$(nci_state base state)"
 assert_eq "base last exit" "exited 3" "$(nci_state base last-exit)"
-logged 'nci-init: info: unit needy failed: dependency failed: base' || fail "needy's failure not logged: $(cat "$ERR")"
+wait_logged 'nci-init: info: unit needy failed: dependency failed: base' || fail "needy's failure not logged: $(cat "$ERR")"
 wait_for 5 unit_settled needy || fail "needy still running: $(nci_state needy state)"
 # its nci-supervise only knows it was told to stop (s6's tools see it down); nci-ctl says why
 assert_match "nci-ctl status" '^needy +longrun +failed .* dependency failed: base$' "$("$CTL" -s "$SD" status needy)"
@@ -127,7 +130,7 @@ bindtree() {
   rm -f "$S" "$TMP/a-go" "$TMP/b.sig"
   mktree bindfail \
     "$(unit a Type=notify "ExecStart=$SVC stamp $S a notify READY=1 wait-file $TMP/a-go 20000 exit 5")" \
-    "$(unit b bindsTo=a after=a "ExecStart=$SVC stamp $S b onsig TERM $TMP/b.sig exit 0 pause")" \
+    "$(unit b bindsTo=a after=a "ExecStart=$SVC onsig TERM $TMP/b.sig exit 0 stamp $S b pause")" \
     "$(unit keep "ExecStart=$SVC stamp $S keep pause")"
 }
 
@@ -149,8 +152,8 @@ assert_eq "init state: the failed units" "failed a: result exit-code
 failed b: dependency failed: a" "$(init_failed)"
 assert_eq "a state" failed "$(nci_state a state)"
 assert_eq "a last exit" "exited 5" "$(nci_state a last-exit)"
-logged 'nci-init: info: unit a failed: result exit-code' || fail "a's failure not logged: $(cat "$ERR")"
-logged 'nci-init: info: unit b failed: dependency failed: a' || fail "b's failure not logged: $(cat "$ERR")"
+wait_logged 'nci-init: info: unit a failed: result exit-code' || fail "a's failure not logged: $(cat "$ERR")"
+wait_logged 'nci-init: info: unit b failed: dependency failed: a' || fail "b's failure not logged: $(cat "$ERR")"
 wait_for 5 unit_settled b || fail "b still running: $(nci_state b state)"
 assert_match "nci-ctl status" '^b +longrun +failed .* dependency failed: a$' "$("$CTL" -s "$SD" status b)"
 assert_match "nci-ctl check" '^b: failed \(dependency failed: a\)$' "$("$CTL" -s "$SD" check)"
@@ -161,7 +164,7 @@ alive "$P" || fail "the container ended"
 "$CTL" -s "$SD" start b || fail "nci-ctl start b: exit $?"
 wait_for 5 stamps_are "$S" b 2 || fail "b not started again"
 wait_for 5 eval '[ "$(init_failed)" = "failed a: result exit-code" ]' || fail "b still listed failed: $(cat "$SD/.nci-init/state")"
-logged 'nci-init: info: unit b started again' || fail "b's new start not logged: $(cat "$ERR")"
+wait_logged 'nci-init: info: unit b started again' || fail "b's new start not logged: $(cat "$ERR")"
 "$CTL" -s "$SD" stop b || fail "nci-ctl stop b: exit $?"
 wait_for 5 unit_settled b || fail "b still running: $(nci_state b state)"
 assert_match "nci-ctl status after a start and a stop" '^b +longrun +down ' "$("$CTL" -s "$SD" status b)"
@@ -205,7 +208,7 @@ t "FailureAction=poweroff (unitConfig) on a longrun ends the container with its 
 rm -f "$S" "$TMP/fa-go" "$TMP/keep.sig"
 mktree fapower \
   "$(unit fa Type=notify unit.FailureAction=poweroff "ExecStart=$SVC notify READY=1 wait-file $TMP/fa-go 20000 exit 6")" \
-  "$(unit keep "ExecStart=$SVC stamp $S keep onsig TERM $TMP/keep.sig exit 0 pause")"
+  "$(unit keep "ExecStart=$SVC onsig TERM $TMP/keep.sig exit 0 stamp $S keep pause")"
 assert_eq "the tree's failure-action" poweroff "$(cat "$TREE/units/fa/failure-action" 2>&1)"
 boot fapower --on-failure continue "$TREE"
 wait_booted
@@ -251,7 +254,7 @@ satree() {
   rm -f "$S" "$TMP/$1-go" "$TMP/$1.sig"
   mktree "$1" \
     "$(unit job Type=simple unit.SuccessAction="$2" "ExecStart=$SVC stamp $S job wait-file $TMP/$1-go 20000 exit $3")" \
-    "$(unit keep "ExecStart=$SVC stamp $S keep onsig TERM $TMP/$1.sig exit 0 pause")"
+    "$(unit keep "ExecStart=$SVC onsig TERM $TMP/$1.sig exit 0 stamp $S keep pause")"
 }
 
 for action in exit poweroff; do
@@ -342,7 +345,8 @@ kill -KILL "$(svc_pid l-marker)"
 wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
 kill -KILL "$(svc_pid r-marker)"
 wait_for 10 unit_is l failed || fail "l not failed: $(nci_state l state); $(cat "$SD/.nci-init/state")"
-init_has "failed l: dependency failed: r" || fail "l not listed failed: $(cat "$SD/.nci-init/state")"
+# nci-init tells l's nci-supervise (F) before it writes .nci-init/state
+wait_for 5 init_has "failed l: dependency failed: r" || fail "l not listed failed: $(cat "$SD/.nci-init/state")"
 "$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
 wait_for 10 stamps_are "$S" l 2 || fail "l not started again"
 wait_for 10 eval '! init_has "failed l: dependency failed: r"' || fail "l still listed failed: $(cat "$SD/.nci-init/state")"
@@ -359,6 +363,8 @@ wait_booted
 wait_stamps r l keep
 kill -KILL "$(svc_pid r-marker)"
 wait_for 10 unit_is l failed || fail "l not failed: $(nci_state l state)"
+# nci-init tells l's nci-supervise (F) before it writes .nci-init/state, where nci-ctl reads why
+wait_for 5 init_has "failed l: dependency failed: r"
 lsv=$(sv_pid l)
 kill -KILL "$lsv"
 wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
@@ -386,8 +392,8 @@ wait_stamps l.term
 wait_for 10 stamps_are "$S" l 2 || fail "l not started again: $(nci_state l state)"
 wait_for 10 unit_is l up || fail "l: $(nci_state l state)"
 wait_for 10 eval '! init_has "failed l: dependency failed: r"' || fail "l still listed failed: $(cat "$SD/.nci-init/state")"
-logged 'nci-init: info: unit l failed: dependency failed: r' || fail "l's failure not logged"
-logged 'nci-init: info: unit l started again' || fail "l's start not logged: $(grep 'unit l' "$ERR")"
+wait_logged 'nci-init: info: unit l failed: dependency failed: r' || fail "l's failure not logged"
+wait_logged 'nci-init: info: unit l started again' || fail "l's start not logged: $(grep 'unit l' "$ERR")"
 stop_init TERM 15
 assert_eq "exit code after a requested stop" 0 "$rc"
 

@@ -44,12 +44,12 @@ n=$(children_of_init)
 [ "$n" -ge 1001 ] || fail "only $n children of nci-init: the orphans were not reparented to it"
 release_orphans
 t0=$(now_ms)
-if wait_for 5 census_is "3 0"; then
+# the reaping rate is make bench's; here: every one is reaped
+if wait_for 20 census_is "3 0"; then
   took=$(( $(now_ms) - t0 ))
   echo "#   1000 orphans gone and reaped within $took ms (the count from /proc itself takes ~30 ms)"
-  [ "$took" -le 2000 ] || fail "reaping 1000 orphans took $took ms"
 else
-  fail "left after 5 s (procs zombies): $(census)"
+  fail "left after 20 s (procs zombies): $(census)"
 fi
 stop_init
 assert_eq "exit code" 0 "$rc"
@@ -114,20 +114,24 @@ t0=$(now_ms)
 boot hundred "$TREE"
 wait_booted 30
 booted=$(( $(now_ms) - t0 ))
+wait_for 5 census_is "201 0"
 assert_eq "processes: init, 100 supervise, 100 services" "201 0" "$(census)"
 stop_init TERM 20
 echo "#   100 services: booted in about $booted ms, stopped in $took ms"
 assert_eq "exit code" 0 "$rc"
-[ "$took" -lt 5000 ] || fail "stopping 100 services took $took ms"
+[ "$took" -lt 15000 ] || fail "stopping 100 services took $took ms"
 assert_eq "each stopped by its nci-supervise" 100 "$(grep -c '^nci-init: info: stopping s[0-9]*$' "$ERR")"
 grep -q 'processes left' "$ERR" && fail "processes were left for the final TERM: $(grep 'left' "$ERR")"
 
 t "shutdown: a service ignoring SIGTERM bounds the stop by its TimeoutStopSec (a second SIGTERM changes nothing)"
 mktree stubborn \
-  "$(unit stubborn TimeoutStopSec=1s "ExecStart=$SVC ignore TERM pause")" \
+  "$(unit stubborn TimeoutStopSec=1s "ExecStart=$SVC ignore TERM stamp $S stubborn pause")" \
   "$(unit quick "ExecStart=$SVC pause")"
+rm -f "$S"
 boot stubborn --grace 20000 "$TREE"
 wait_booted
+# a simple longrun is up at fork: its SIGTERM is ignored once it stamped
+wait_for 5 has_stamp "$S" stubborn || fail "stubborn did not start"
 t0=$(now_ms)
 kill -TERM "$P"
 wait_for 5 grep -q '^state stopping' "$SD/.nci-init/state" || fail "not stopping"
@@ -136,7 +140,7 @@ reap_init 15
 took=$(( $(now_ms) - t0 ))
 assert_eq "exit code" 0 "$rc"
 [ "$took" -ge 950 ] || fail "ended after $took ms, before the TimeoutStopSec (1 s)"
-[ "$took" -lt 4000 ] || fail "ended after $took ms: not bounded by TimeoutStopSec=1s (grace is 20 s)"
+[ "$took" -lt 10000 ] || fail "ended after $took ms: not bounded by TimeoutStopSec=1s (grace is 20 s)"
 assert_eq "killed by its nci-supervise" "killed SIGKILL" "$(nci_state stubborn last-exit)"
 grep -q 'processes left' "$ERR" && fail "processes were left for the final TERM: $(grep 'left' "$ERR")"
 
@@ -145,9 +149,9 @@ rm -f "$S"
 mktree reverse \
   "$(unit base Type=oneshot RemainAfterExit=true "ExecStart=$SVC" "ExecStop=$SVC stamp $S base.stop")" \
   "$(unit a after=base "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S a.stop")" \
-  "$(unit b after=a "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S b.stop sleep 200 stamp $S b.stopped")" \
+  "$(unit b after=a "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S b.stop wait-file $TMP/side.stopped 10000 sleep 200 stamp $S b.stopped")" \
   "$(unit c after=b "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S c.stop")" \
-  "$(unit side after=base "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S side.stop")"
+  "$(unit side after=base "ExecStart=$SVC pause" "ExecStop=$SVC stamp $S side.stop touch $TMP/side.stopped")"
 boot reverse "$TREE"
 wait_booted
 stop_init
@@ -156,17 +160,18 @@ assert_before "$S" c.stop b.stop
 assert_before "$S" b.stopped a.stop
 assert_before "$S" a.stop base.stop
 assert_before "$S" side.stop base.stop
-# side is ordered after base only: it stops in parallel with the chain
+# side is ordered after base only: it stops in parallel with the chain (b's ExecStop waits at
+# most 10 s for side's to have run: a side stopped after b comes after b.stopped)
 assert_before "$S" side.stop b.stopped
 
 t "shutdown: a oneshot's ExecStop that hangs is bounded by its TimeoutStopSec"
 rm -f "$S"
 mktree hangstop \
-  "$(unit o Type=oneshot RemainAfterExit=true TimeoutStopSec=500ms "ExecStart=$SVC" "ExecStop=$SVC stamp $S stop sleep 5000 stamp $S stopped")" \
+  "$(unit o Type=oneshot RemainAfterExit=true TimeoutStopSec=500ms "ExecStart=$SVC" "ExecStop=$SVC stamp $S stop sleep 30000 stamp $S stopped")" \
   "$(unit keep "ExecStart=$SVC pause")"
 boot hangstop --grace 1000 "$TREE"
 wait_booted
 stop_init TERM 15
 assert_eq "exit code" 0 "$rc"
 assert_eq "ExecStop started" 1 "$(count_stamps "$S" stop)"
-[ "$took" -lt 3000 ] || bug "the stop took $took ms: the oneshot's ExecStop (sleeping 5 s) was not killed after its TimeoutStopSec=500ms"
+[ "$took" -lt 10000 ] || bug "the stop took $took ms: the oneshot's ExecStop (sleeping 30 s) was not killed after its TimeoutStopSec=500ms"

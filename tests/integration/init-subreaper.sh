@@ -15,7 +15,7 @@ run() {
 
 t "subreaper: boots, an orphan of a oneshot is reaped by nci-init, SIGTERM stops all, exit 0"
 mktree sub \
-  "$(unit prep Type=oneshot RemainAfterExit=true "ExecStart=/bin/sh -c '$SVC pidfile $TMP/orphan.pid ignore TERM pause > /dev/null 2>&1 &'")" \
+  "$(unit prep Type=oneshot RemainAfterExit=true "ExecStart=/bin/sh -c '$SVC ignore TERM pidfile $TMP/orphan.pid pause > /dev/null 2>&1 &'")" \
   "$(unit svc after=prep.service "ExecStart=$SVC stamp $TMP/sub.stamps up pause")"
 run sub "$TREE"
 wait_booted

@@ -82,7 +82,7 @@ t "command mode in a terminal with TOSTOP set: nci-init's lines still come out f
 # a background process writing to a TOSTOP terminal is sent SIGTTOU and stops, or, when its
 # process group is orphaned (nci-init's is, here and in a container), the write fails: lost lines
 rm -f "$TMP/cmd.pid"
-TTY_SETUP="stty tostop; " tty_boot tostop "$TREE" -- "$SVC" pidfile "$TMP/cmd.pid" onsig USR2 /dev/null exit 5 pause
+TTY_SETUP="stty tostop; " tty_boot tostop "$TREE" -- "$SVC" onsig USR2 /dev/null exit 5 pidfile "$TMP/cmd.pid" pause
 wait_for 10 test -s "$TMP/cmd.pid" || fail "the command did not start: $(tail -n 5 "$OUT")"
 kill -USR2 "$P"
 reap_init

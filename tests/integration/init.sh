@@ -32,6 +32,9 @@ assert_before "$S" l1 l1.ready
 # a longrun waits for the oneshots that are ordered after no longrun, not for the others
 assert_before "$S" o1.done free
 assert_before "$S" free o2.done
+# nci-init's log lines are buffered until its loop waits again, its state file is written at
+# once: the boot can be complete before "boot complete" is in $ERR
+wait_for 5 grep -q 'boot complete' "$ERR"
 o3_line=$(grep -n 'unit o3 finished' "$ERR" | cut -d: -f1)
 complete_line=$(grep -n 'boot complete' "$ERR" | cut -d: -f1)
 [ -n "$o3_line" ] && [ -n "$complete_line" ] && [ "$o3_line" -lt "$complete_line" ] \
@@ -158,6 +161,7 @@ assert_match "status: bad failed" '^bad +oneshot +failed .*exited 3' "$status"
 assert_match "status: needer failed, why" '^needer +longrun +failed .*dependency failed: bad' "$status"
 assert_match "status: needer2 failed, why" '^needer2 +oneshot +failed .*dependency failed: needer' "$status"
 assert_match "status: wanter up" '^wanter +longrun +up ' "$status"
+wait_for 5 grep -q 'nci-init: info: unit needer failed: dependency failed: bad' "$ERR"
 assert_match "logged" 'nci-init: info: unit needer failed: dependency failed: bad' "$(cat "$ERR")"
 stop_init
 assert_eq "exit code after a requested stop" 0 "$rc"
@@ -193,6 +197,8 @@ wait_for 10 unit_is flap failed || fail "flap: $(nci_state flap state)"
 assert_eq "starts" 3 "$(count_stamps "$S" flap)"
 assert_eq "other still up" up "$(nci_state other state)"
 assert_match "status" '^flap +longrun +failed ' "$("$CTL" -s "$SD" status)"
+# flap's nci-state is nci-supervise's, written before nci-init reads its F and writes its own
+wait_for 5 grep -q 'failed flap: result start-limit-hit' "$SD/.nci-init/state"
 assert_match "init state while running" 'failed flap: result start-limit-hit' "$(cat "$SD/.nci-init/state")"
 alive "$P" || fail "the container ended"
 stop_init
@@ -407,8 +413,10 @@ assert_eq "the command never ran" "" "$(st "$S" cmd)"
 
 t "command mode: a unit failing while the command runs stops the container with the unit's code"
 rm -f "$S" "$TMP/sig"
-mktree cmdlate "$(unit late Type=notify "ExecStart=$SVC notify READY=1 sleep 300 exit 6")"
-boot cmdlate "$TREE" -- "$SVC" onsig TERM "$TMP/sig" exit 0 pause
+rm -f "$TMP/cmdlate.go"
+# late fails once the command has its TERM handler (the command runs after the boot)
+mktree cmdlate "$(unit late Type=notify "ExecStart=$SVC notify READY=1 wait-file $TMP/cmdlate.go 20000 exit 6")"
+boot cmdlate "$TREE" -- "$SVC" onsig TERM "$TMP/sig" exit 0 touch "$TMP/cmdlate.go" pause
 reap_init
 assert_eq "exit code: the unit's" 6 "$rc"
 assert_match "the command got SIGTERM" '^SIGTERM ' "$(cat "$TMP/sig" 2>&1)"
@@ -460,7 +468,7 @@ assert_eq "stopped" 40 "$(grep -c '^m[0-9]*\.stop ' "$S")"
 t "stop during the boot: the running oneshot gets SIGTERM, nothing more starts, exit 0"
 rm -f "$S" "$TMP/sig"
 mktree midboot \
-  "$(unit slow Type=oneshot "ExecStart=$SVC stamp $S slow onsig TERM $TMP/sig exit 0 sleep 20000")" \
+  "$(unit slow Type=oneshot "ExecStart=$SVC onsig TERM $TMP/sig exit 0 stamp $S slow sleep 20000")" \
   "$(unit after-slow after=slow "ExecStart=$SVC stamp $S after-slow pause")" \
   "$(unit longrun "ExecStart=$SVC stamp $S longrun pause")"
 boot midboot "$TREE"
@@ -471,27 +479,30 @@ assert_match "slow got SIGTERM" '^SIGTERM ' "$(cat "$TMP/sig" 2>&1)"
 assert_eq "nothing else started" "" "$(grep -v '^slow ' "$S")"
 
 t "a oneshot ignoring the timeout's SIGTERM is killed after its TimeoutStopSec: exit 1"
-mktree otime2 "$(unit stuck Type=oneshot TimeoutStartSec=200ms TimeoutStopSec=300ms "ExecStart=$SVC ignore TERM sleep 20000")"
+# TimeoutStartSec long enough for testsvc to ignore SIGTERM first, even under load: its
+# end by SIGKILL says the SIGTERM was ignored (the case would be empty otherwise)
+mktree otime2 "$(unit stuck Type=oneshot TimeoutStartSec=2s TimeoutStopSec=300ms "ExecStart=$SVC ignore TERM sleep 20000")"
 boot otime2 "$TREE"
-reap_init
+reap_init 15
 assert_eq "exit code" 1 "$rc"
-[ "$took" -lt 5000 ] || fail "took $took ms"
+[ "$took" -lt 15000 ] || fail "took $took ms"
 assert_eq "result" timeout "$(nci_state stuck result)"
+assert_eq "killed after the ignored SIGTERM" "killed SIGKILL" "$(nci_state stuck last-exit)"
 
 t "a oneshot ignoring SIGTERM when the container stops, or when what it requires fails, is killed after its TimeoutStopSec"
 rm -f "$S"
 mktree ostop \
-  "$(unit stuck Type=oneshot TimeoutStopSec=300ms "ExecStart=$SVC stamp $S stuck ignore TERM sleep 20000")" \
+  "$(unit stuck Type=oneshot TimeoutStopSec=300ms "ExecStart=$SVC ignore TERM stamp $S stuck sleep 20000")" \
   "$(unit keep "ExecStart=$SVC pause")"
 boot ostop --grace 60000 "$TREE"
 wait_for 10 has_stamp "$S" stuck || fail "stuck did not start"
 stop_init TERM 8
 assert_eq "exit code" 0 "$rc"
-[ "$took" -lt 5000 ] || fail "the stop took $took ms: stuck was not killed after 300 ms"
+[ "$took" -lt 7000 ] || fail "the stop took $took ms: stuck was not killed after 300 ms (the grace is 60 s)"
 rm -f "$S"
 mktree oreqfail \
   "$(unit base Type=oneshot "ExecStart=$SVC wait-file $TMP/base-fail 20000 exit 1")" \
-  "$(unit dep Type=oneshot requires=base TimeoutStopSec=300ms "ExecStart=$SVC stamp $S dep ignore TERM sleep 20000")"
+  "$(unit dep Type=oneshot requires=base TimeoutStopSec=300ms "ExecStart=$SVC ignore TERM stamp $S dep sleep 20000")"
 rm -f "$TMP/base-fail"
 boot oreqfail --on-failure continue "$TREE"
 wait_for 10 has_stamp "$S" dep || fail "dep did not start"
@@ -539,7 +550,7 @@ printf '#!/bin/sh\ntrap "%s stamp %s app.term; sleep 0.3; %s stamp %s app.exit; 
   "$SVC" "$S" "$SVC" "$S" "$SVC" "$S" > "$TMP/app.sh"
 chmod 755 "$TMP/app.sh"
 mktree chain3 \
-  "$(unit db "ExecStart=$SVC stamp $S db onsig TERM $S exit 0 pause")" \
+  "$(unit db "ExecStart=$SVC onsig TERM $S exit 0 stamp $S db pause")" \
   "$(unit migrate Type=oneshot RemainAfterExit=true after=db "ExecStart=$SVC stamp $S migrate")" \
   "$(unit app after=migrate "ExecStart=$TMP/app.sh")"
 boot chain3 "$TREE"
@@ -589,7 +600,7 @@ mktree osctl \
   "$(unit prep Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S prep" "ExecStop=$SVC stamp $S prep.stop")" \
   "$(unit once Type=oneshot "ExecStart=$SVC stamp $S once")" \
   "$(unit flaky Type=oneshot RemainAfterExit=true "ExecStart=/bin/sh -c 'test -e $TMP/flaky.ok'")" \
-  "$(unit slow Type=oneshot after=svc "ExecStart=$SVC stamp $S slow onsig SIGUSR1 $TMP/slow.sig ignore pause")" \
+  "$(unit slow Type=oneshot after=svc "ExecStart=$SVC onsig SIGUSR1 $TMP/slow.sig ignore stamp $S slow pause")" \
   "$(unit svc after=prep "ExecStart=$SVC pause")" \
   "$(unit sd Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $S sd" "ExecStop=$SVC stamp $S sd.stop sleep 500")"
 boot osctl --on-failure continue "$TREE"
@@ -619,6 +630,7 @@ wait_for 5 test -s "$TMP/slow.sig" || fail "slow got no SIGUSR1"
 assert_match "the signal" '^SIGUSR1 ' "$(cat "$TMP/slow.sig")"
 "$CTL" -s "$SD" stop slow; assert_eq "stop running rc" 0 "$?"
 wait_for 5 unit_is slow down || fail "slow after stop: $(nci_state slow state)"
+wait_for 5 grep -q 'nci-init: info: unit slow stopped' "$ERR"
 assert_match "stopped logged" 'nci-init: info: unit slow stopped' "$(cat "$ERR")"
 "$CTL" -s "$SD" reload prep 2> /dev/null; assert_eq "reload of a oneshot rc" 3 "$?"
 # commands while a stop's ExecStop still runs: no second ExecStop; a start waits for its end
