@@ -44,6 +44,8 @@ struct unit_s
   unsigned int *bind, nbind ;       /* binds-to, part-of: their stop stops this */
   unsigned int *rafter, nrafter ;   /* the units ordered after this one */
   char const *missing ;             /* a requirement that is not in the tree, or 0 */
+  char const *files ;               /* the names in its tree directory, each NUL-terminated */
+  unsigned int nfiles ;
   enum ustate_e state ;
   int early ;                       /* a oneshot ordered after no longrun */
   int early_settled ;               /* ... and it is done, one way or another */

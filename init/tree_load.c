@@ -51,12 +51,29 @@ static char const *const known[] =
 } ;
 static uint32_t present ;
 
-static void list_unit (char const *name)
+/* Every file of every unit, one after another, NUL-terminated: the state
+   directory links them (statedir.c) without listing each unit's directory
+   again. Offsets while it grows, pointers once loaded. */
+static stralloc files = STRALLOC_ZERO ;
+
+static int add_file (char const *name, void *ctx)
+{
+  unit *u = ctx ;
+  /* hidden files are not the unit's (an editor's, a VCS's) */
+  if (name[0] == '.') return 1 ;
+  if (!stralloc_catb(&files, name, strlen(name) + 1)) return 0 ;
+  u->nfiles++ ;
+  return 1 ;
+}
+
+static void list_unit (unit *u)
 {
   char path[PATH_MAX] ;
-  tree_path(path, name, "") ;
+  tree_path(path, u->name, "") ;
+  u->files = (char const *)(uintptr_t)files.len ;
   /* no directory: no files, and the missing up or run script says so below */
-  if (!nci_dir_names(path, known, &present) && errno != ENOENT) strerr_diefu2sys(111, "list ", path) ;
+  if (!nci_dir_names(path, known, &present, &add_file, u) && errno != ENOENT)
+    strerr_diefu2sys(111, errno == ENOMEM ? "allocate the file list of " : "list ", path) ;
 }
 
 static int listed (char const *file)
@@ -270,7 +287,7 @@ void tree_load (void)
   for (k = 0 ; k < G.n ; k++)
   {
     unit *u = G.units + k ;
-    list_unit(u->name) ;
+    list_unit(u) ;
     u->after = read_list(u->name, "after", &u->nafter, 0) ;
     u->req = read_list(u->name, "requires", &u->nreq, &u->missing) ;
     {
@@ -300,6 +317,7 @@ void tree_load (void)
     u->slot = -1 ;
     for (unsigned int j = 0 ; j < 4 ; j++) u->svfds[j] = -1 ;
   }
+  for (k = 0 ; k < G.n ; k++) G.units[k].files = G.units[k].nfiles ? files.s + (uintptr_t)G.units[k].files : "" ;
   add_rafter() ;
   mark_early() ;
   /* a slot per oneshot: sized here, never grown (about 8 kB each, half of

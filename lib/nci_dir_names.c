@@ -8,7 +8,8 @@
 
 #include <nci/dirnames.h>
 
-int nci_dir_names (char const *dir, char const *const *names, uint32_t *present)
+int nci_dir_names (char const *dir, char const *const *names, uint32_t *present,
+  int (*each) (char const *name, void *ctx), void *ctx)
 {
   char buf[1024] __attribute__((aligned(8))) ;
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
@@ -25,6 +26,13 @@ int nci_dir_names (char const *dir, char const *const *names, uint32_t *present)
       struct { uint64_t ino ; int64_t off ; unsigned short reclen ; unsigned char type ; char name[] ; } *e = (void *)(buf + off) ;
       for (unsigned int i = 0 ; names[i] ; i++)
         if (!strcmp(e->name, names[i])) { *present |= (uint32_t)1 << i ; break ; }
+      if (each && strcmp(e->name, ".") && strcmp(e->name, "..") && !each(e->name, ctx))
+      {
+        int err = errno ;
+        fd_close(fd) ;
+        errno = err ;
+        return 0 ;
+      }
       off += e->reclen ;
     }
   }

@@ -130,7 +130,7 @@ void policy_read (policy *p, char const *dir)
      of its large, rarely used fields are never touched */
   char buf[64] ;
   dirname_ = dir ;
-  if (!nci_dir_names(".", known, &present)) strerr_diefu2sys(111, "list ", dir) ;
+  if (!nci_dir_names(".", known, &present, 0, 0)) strerr_diefu2sys(111, "list ", dir) ;
 
   if (read_line("type", buf, sizeof buf) && strcmp(buf, "longrun"))
     strerr_dief4x(100, dir, " is a ", buf, ", not a longrun: nci-init runs oneshots itself") ;
