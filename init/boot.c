@@ -181,8 +181,13 @@ void unit_failed (unit *u, int code, char const *why1, char const *why2)
     if (!u->longrun && was_up && u->has_down) u->down_pending = 1 ;
   }
   /* nci-supervise stops it and keeps it failed (its F letter says when);
-     one that failed by itself (its F came) is down already */
-  else if (!u->sv_down) control(u, 'F') ;
+     one that failed by itself (its F came) is down already. Why is written
+     first: nci-ctl reads it in .nci-init/state once nci-supervise says failed. */
+  else if (!u->sv_down)
+  {
+    state_write_boot() ;
+    control(u, 'F') ;
+  }
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     unit *v = G.units + i ;

@@ -345,8 +345,9 @@ kill -KILL "$(svc_pid l-marker)"
 wait_for 10 unit_is l restarting || fail "l: $(nci_state l state)"
 kill -KILL "$(svc_pid r-marker)"
 wait_for 10 unit_is l failed || fail "l not failed: $(nci_state l state); $(cat "$SD/.nci-init/state")"
-# nci-init tells l's nci-supervise (F) before it writes .nci-init/state
-wait_for 5 init_has "failed l: dependency failed: r" || fail "l not listed failed: $(cat "$SD/.nci-init/state")"
+# nci-init writes why in .nci-init/state before it tells l's nci-supervise (F): once l's
+# nci-state says failed, nci-ctl finds why
+init_has "failed l: dependency failed: r" || fail "l not listed failed: $(cat "$SD/.nci-init/state")"
 "$CTL" -s "$SD" start l || fail "nci-ctl start l: exit $?"
 wait_for 10 stamps_are "$S" l 2 || fail "l not started again"
 wait_for 10 eval '! init_has "failed l: dependency failed: r"' || fail "l still listed failed: $(cat "$SD/.nci-init/state")"
@@ -363,8 +364,8 @@ wait_booted
 wait_stamps r l keep
 kill -KILL "$(svc_pid r-marker)"
 wait_for 10 unit_is l failed || fail "l not failed: $(nci_state l state)"
-# nci-init tells l's nci-supervise (F) before it writes .nci-init/state, where nci-ctl reads why
-wait_for 5 init_has "failed l: dependency failed: r"
+# nci-init writes why in .nci-init/state before it tells l's nci-supervise (F)
+init_has "failed l: dependency failed: r" || fail "l not listed failed: $(cat "$SD/.nci-init/state")"
 lsv=$(sv_pid l)
 kill -KILL "$lsv"
 wait_for 10 sv_pid_not l "$lsv" || fail "no new nci-supervise for l"
