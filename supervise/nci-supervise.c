@@ -1,4 +1,5 @@
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <skalibs/allreadwrite.h>
 #include <skalibs/djbunix.h>
 #include <skalibs/iopause.h>
-#include <skalibs/selfpipe.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/sig.h>
 #include <skalibs/strerr.h>
@@ -25,14 +25,31 @@
    looks whether they are gone */
 #define GROUP_RECHECK_MS 50
 
+/* The signals nci-supervise acts on: blocked from the first instruction of
+   main on and read from a signalfd, never unblocked (skalibs' selfpipe_init
+   unblocks every signal): a SIGTERM that comes while it sets up stays pending
+   and is a stop, where it would kill it by default action. */
+static sigset_t sigs ;
 static int sigfd = -1 ;
+
+static int signal_next (void)
+{
+  struct signalfd_siginfo si ;
+  for (;;)
+  {
+    ssize_t r = read(sigfd, &si, sizeof si) ;
+    if (r == (ssize_t)sizeof si) return (int)si.ssi_signo ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r < 0 && errno == EAGAIN) return 0 ;
+    strerr_diefu1sys(111, "read the signalfd") ;
+  }
+}
 
 static void handle_signals (void)
 {
   for (;;)
   {
-    int sig = selfpipe_read() ;
-    if (sig < 0) strerr_diefu1sys(111, "read the selfpipe") ;
+    int sig = signal_next() ;
     if (!sig) return ;
     if (sig != SIGCHLD) { sv_on_signal(sig) ; continue ; }
     for (;;)
@@ -95,7 +112,6 @@ static void out_drain (nci_outstream *s)
 
 static void init (char const *dir, char const *name, int prefix)
 {
-  sigset_t set ;
   std_fds() ;
   if (chdir(dir) < 0) strerr_diefu2sys(111, "chdir to ", dir) ;
   if (!getcwd(S.dir, sizeof S.dir)) strerr_diefu2sys(111, "get the absolute path of ", dir) ;
@@ -113,16 +129,9 @@ static void init (char const *dir, char const *name, int prefix)
   /* Type=forking daemons double-fork: as their subreaper, supervise still
      reaps them and sees the main process die. */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
-  sigfd = selfpipe_init() ;
-  if (sigfd < 0) strerr_diefu1sys(111, "init the selfpipe") ;
+  sigfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC) ;
+  if (sigfd < 0) strerr_diefu1sys(111, "create the signalfd") ;
   if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
-  sigemptyset(&set) ;
-  sigaddset(&set, SIGCHLD) ;
-  sigaddset(&set, SIGTERM) ;
-  sigaddset(&set, SIGHUP) ;
-  sigaddset(&set, SIGQUIT) ;
-  sigaddset(&set, SIGINT) ;
-  if (!selfpipe_trapset(&set)) strerr_diefu1sys(111, "trap signals") ;
   if (prefix)
   {
     size_t n = strlen(S.name) ;
@@ -232,6 +241,13 @@ int main (int argc, char const *const *argv)
   int prefix = 1 ;
   int start_down = 0 ;
   PROG = "nci-supervise" ;
+  sigemptyset(&sigs) ;
+  sigaddset(&sigs, SIGCHLD) ;
+  sigaddset(&sigs, SIGTERM) ;
+  sigaddset(&sigs, SIGHUP) ;
+  sigaddset(&sigs, SIGQUIT) ;
+  sigaddset(&sigs, SIGINT) ;
+  if (sigprocmask(SIG_BLOCK, &sigs, 0) < 0) strerr_diefu1sys(111, "block signals") ;
   for (;;)
   {
     int opt ;

@@ -536,6 +536,23 @@ for n in el-ok el-noexec el-nointerp; do stop_sup "$n"; done
 # ---------------------------------------------------------------------------------------------
 # Control and s6's tools
 
+t "a SIGTERM while nci-supervise sets up is a stop, not its death by default action"
+# its restart policy file is a FIFO: nci-supervise blocks opening it, before anything is set up
+mksvc early -- stamp "$TMP/early/stamps" start pause
+mkfifo "$TMP/early/restart"
+"$SUP" "$TMP/early" > "$TMP/early.out" 2> "$TMP/early.err" &
+SV[early]=$!
+in_fifo_open() { [ "$(cat "/proc/$1/wchan" 2>/dev/null)" = wait_for_partner ]; }
+wait_for 5 in_fifo_open "${SV[early]}" || fail "nci-supervise did not block on its policy file"
+kill -TERM "${SV[early]}"
+timeout 5 sh -c 'echo no > "$1"' sh "$TMP/early/restart" || fail "nci-supervise did not read its policy file"
+wait_for 5 gone "${SV[early]}" || fail "nci-supervise still running"
+wait "${SV[early]}"; rc=$?
+assert_eq "exit code: a stop's" 0 "$rc"
+# it started the service (a start was due) and stopped it: nothing of it is left
+p=$(field "$TMP/early/stamps" start 2)
+[ -z "$p" ] || gone "$p" || fail "the service $p is left running"
+
 t "lock: a second nci-supervise on the same directory exits 100 at once"
 mksvc locked -- stamp "$TMP/locked/stamps" start pause
 start locked
