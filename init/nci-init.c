@@ -19,6 +19,7 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 #include <nci/self.h>
+#include <nci/signal.h>
 
 #include "init.h"
 
@@ -66,16 +67,9 @@ void signals_fill (sigset_t *set)
 /* The next signal from the signalfd, 0 for none. */
 static int signal_next (void)
 {
-  struct signalfd_siginfo si ;
-  for (;;)
-  {
-    ssize_t r = read(sigfd, &si, sizeof si) ;
-    if (r == (ssize_t)sizeof si) return (int)si.ssi_signo ;
-    if (r < 0 && errno == EINTR) continue ;
-    if (r < 0 && errno == EAGAIN) return 0 ;
-    if (r >= 0) errno = EPIPE ;
-    strerr_diefu1sys(111, "read the signalfd") ;
-  }
+  int sig = nci_signalfd_read(sigfd) ;
+  if (sig < 0) strerr_diefu1sys(111, "read the signalfd") ;
+  return sig ;
 }
 
 static void handle_signals (void)

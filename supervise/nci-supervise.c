@@ -16,6 +16,8 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 
+#include <nci/signal.h>
+
 #include "supervise.h"
 
 #define USAGE "nci-supervise [ --no-prefix ] [ -d ] [ -n name ] [ -r reportfd ] [ -f outr,outw,errr,errw ] servicedir"
@@ -34,15 +36,9 @@ static int sigfd = -1 ;
 
 static int signal_next (void)
 {
-  struct signalfd_siginfo si ;
-  for (;;)
-  {
-    ssize_t r = read(sigfd, &si, sizeof si) ;
-    if (r == (ssize_t)sizeof si) return (int)si.ssi_signo ;
-    if (r < 0 && errno == EINTR) continue ;
-    if (r < 0 && errno == EAGAIN) return 0 ;
-    strerr_diefu1sys(111, "read the signalfd") ;
-  }
+  int sig = nci_signalfd_read(sigfd) ;
+  if (sig < 0) strerr_diefu1sys(111, "read the signalfd") ;
+  return sig ;
 }
 
 static void handle_signals (void)

@@ -12,4 +12,8 @@ extern int nci_signal_parse (char const *s, int *sig) ;
    buf (NCI_SIGNAL_NAME_MAX bytes, NUL-terminated). */
 extern void nci_signal_name (int sig, char *buf) ;
 
+/* The next signal of the non-blocking signalfd fd: its number, 0 when none is
+   pending, -1 with errno set on a read error. */
+extern int nci_signalfd_read (int fd) ;
+
 #endif
