@@ -176,7 +176,9 @@ int main (int argc, char const *const *argv)
        that is; the build's PREFIX only when there is none beside it */
     if (nci_self_sibling(selfdir, sizeof selfdir, "nci-exec"))
     {
-      *strrchr(selfdir, '/') = 0 ;
+      char *slash = strrchr(selfdir, '/') ;
+      if (slash == selfdir) slash[1] = 0 ;  /* installed in / itself: "/", not "" */
+      else *slash = 0 ;
       p.nci_bindir = selfdir ;
     }
     else p.nci_bindir = NCI_BINDIR ;

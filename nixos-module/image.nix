@@ -17,6 +17,7 @@ let
   # and be writable by whatever user the container is run as (`docker run
   # --user`, a pod's runAsUser): runc gives a tmpfs mounted there the mode of
   # the directory under it, and without --read-only /run is the image's own.
+  # 1777 is what an emptyDir and docker's --tmpfs give /run anyway.
   baseDirectories = ''
     mkdir -p tmp var/tmp var/empty var/lib var/log var/cache run root
     chmod 1777 tmp var/tmp run

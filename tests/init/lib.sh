@@ -29,7 +29,9 @@ _init_cleanup() {
     [ "$(cat "/proc/$p/comm" 2>/dev/null)" = nci-init ] && _mine "$p" && kill -KILL "$p" 2>/dev/null
   done
 }
-trap '_init_cleanup; _close_case; _case=""; bug_summary; _finish' EXIT
+# a suite's own cleanup (containers, images) runs first: it redefines _suite_cleanup
+_suite_cleanup() { :; }
+trap '_suite_cleanup; _init_cleanup; _close_case; _case=""; bug_summary; _finish' EXIT
 
 # bug TEXT: marks the case failed because of nci-init/nci-supervise (not the test); the
 # summary at the end of each suite lists them.

@@ -17,7 +17,9 @@ IMAGE=localhost/$OCI_ID/boot:1
 oci_archive "$TMP/boot.tar" "$IMAGE" /nci/bin/nci-init /trees/boot
 oci_archive "$TMP/stubborn.tar" "localhost/$OCI_ID/stubborn:1" /nci/bin/nci-init /trees/stubborn
 
-PODMAN_RUN=(podman run -d --runtime runc --network=none --read-only
+# logs in files, stdout and stderr apart, whatever podman's default driver (journald where
+# systemd runs)
+PODMAN_RUN=(podman run -d --runtime runc --network=none --read-only --log-driver k8s-file
   --ulimit nofile=1024:1024 --ulimit nproc=4096:4096)
 # podman_up NAME IMAGE: a container of IMAGE, started; waits for its boot to complete
 podman_up() {

@@ -13,11 +13,12 @@
 . "$TESTS_DIR/rootfs.sh"
 
 ROOTFS=$TMP/rootfs
-OCI_ID=nci-test-$$
+# unique per run: a container or image of a run killed before its cleanup keeps its name
+OCI_ID=nci-test-$$-$RANDOM
 _containers=()   # RUNTIME:ID of each container made, deleted at the end
 _images=()       # podman images loaded, removed at the end
 
-_oci_cleanup() {
+_suite_cleanup() {
   local c
   for c in "${_containers[@]}"; do
     case $c in
@@ -27,7 +28,10 @@ _oci_cleanup() {
   done
   for c in "${_images[@]}"; do podman rmi -f "$c" > /dev/null 2>&1; done
 }
-trap '_oci_cleanup; _init_cleanup; _close_case; _case=""; bug_summary; _finish' EXIT
+# a suite ended by a signal (a CI timeout, Ctrl-C) cleans up too: bash runs the EXIT trap
+# only when the signal is trapped
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # crun refuses a host whose cgroup v2 hierarchy is mounted beside v1 controllers ("hybrid");
 # in a mount namespace of its own without the unified mount, it uses v1 alone.
@@ -121,14 +125,14 @@ EOC
 }
 
 # rt_start RUNTIME NAME BUNDLE: runs the container NAME (RUNTIME runc or crun) attached, in the
-# background under timeout, as `RUNTIME run` does for a user; its stdout in $TMP/NAME.out, its
+# background under timeout ($RT_LIMIT s, default 60), as `RUNTIME run` does for a user; its stdout in $TMP/NAME.out, its
 # stderr in $TMP/NAME.err. Sets J (the runtime's job), ID, OUT, ERR.
 rt_start() {
   local rt=$1 name=$2 bundle=$3
   ID=$OCI_ID-$name; OUT=$TMP/$name.out; ERR=$TMP/$name.err
   _containers+=("$rt:$ID")
   rt "$rt"
-  timeout -s KILL 60 "${RT[@]}" run --bundle "$bundle" "$ID" < /dev/null > "$OUT" 2> "$ERR" &
+  timeout -s KILL "${RT_LIMIT:-60}" "${RT[@]}" run --bundle "$bundle" "$ID" < /dev/null > "$OUT" 2> "$ERR" &
   J=$!
 }
 # rt_wait [MAX_S]: waits at most MAX_S (20) s for the runtime to exit; sets rc (its exit code,

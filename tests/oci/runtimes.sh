@@ -44,7 +44,9 @@ for runtime in runc crun; do
   stopped_cleanly "$runtime"
   assert_match "svc stopped in order" 'stopping svc' "$(cat "$ERR")"
 
-  t "$runtime: as an unprivileged user (1000:1000): the image's /run is mode 1777, as lib.makeImage makes it"
+  # /run writable to it: runc gives its tmpfs the mode of the image's /run (1777, as
+  # lib.makeImage makes it), crun the tmpfs's own mode=1777 (docker's --tmpfs default)
+  t "$runtime: as an unprivileged user (1000:1000), /run a tmpfs of mode 1777"
   OCI_USER=1000:1000 OCI_RUN_MODE=1777 oci_bundle "$TMP/$runtime-user" /nci/bin/nci-init /trees/boot
   rt_start "$runtime" "$runtime-user" "$TMP/$runtime-user"
   booted "$runtime" "$runtime-user"
