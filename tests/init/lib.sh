@@ -89,12 +89,17 @@ unit() {
     "$(js "$name")" "$top" "${env:+, $env}" "$sc" "$uc"
 }
 
-# mktree NAME MEMBER...: writes $TMP/NAME.json (the map of the MEMBERs, from unit) and
-# converts it to $TMP/NAME.tree with the scripts calling build/nci-exec; sets TREE.
-mktree() {
+# mkjson NAME MEMBER...: writes $TMP/NAME.json, the map of the MEMBERs (from unit)
+mkjson() {
   local name=$1 m sep=""
   shift
   { echo "{"; for m in "$@"; do printf '%s%s\n' "$sep" "$m"; sep=","; done; echo "}"; } > "$TMP/$name.json"
+}
+# mktree NAME MEMBER...: mkjson, then converts $TMP/NAME.json to $TMP/NAME.tree with the
+# scripts calling build/nci-exec; sets TREE.
+mktree() {
+  local name=$1
+  mkjson "$@"
   TREE=$TMP/$name.tree
   rm -rf "$TREE"
   "$CONVERT" --nci-bindir "$NCI_BUILD" "$TMP/$name.json" "$TREE" > /dev/null 2> "$TMP/$name.convert" \

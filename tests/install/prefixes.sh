@@ -14,10 +14,9 @@
 booted_from() {
   local bin=$1 name=$2 call=${3:-$1/nci-init} real sv exe
   real=$(dirname "$(readlink -f "$bin/nci-convert")")
-  printf '{ %s,\n%s }\n' \
+  mkjson "$name" \
     "$(unit once Type=oneshot RemainAfterExit=true "ExecStart=$SVC stamp $TMP/$name.stamps once")" \
-    "$(unit svc Type=notify after=once.service "ExecStart=$SVC stamp $TMP/$name.stamps svc notify READY=1 pause")" \
-    > "$TMP/$name.json"
+    "$(unit svc Type=notify after=once.service "ExecStart=$SVC stamp $TMP/$name.stamps svc notify READY=1 pause")"
   TREE=$TMP/$name.tree
   "$bin/nci-convert" "$TMP/$name.json" "$TREE" > /dev/null 2> "$TMP/$name.convert" \
     || fail "$bin/nci-convert: $(cat "$TMP/$name.convert")"

@@ -63,9 +63,8 @@ oci_rootfs() {
 # oci_tree NAME MEMBER...: the services map of the MEMBERs (from unit) converted into
 # $ROOTFS/trees/NAME, as an image's build does
 oci_tree() {
-  local name=$1 m sep=""
-  shift
-  { echo "{"; for m in "$@"; do printf '%s%s\n' "$sep" "$m"; sep=","; done; echo "}"; } > "$TMP/$name.json"
+  local name=$1
+  mkjson "$@"
   rm -rf "$ROOTFS/trees/$name"
   "$CONVERT" --nci-bindir /nci/bin --execline-bindir "$EXECLINE_BINDIR" "$TMP/$name.json" "$ROOTFS/trees/$name" \
     > /dev/null 2> "$TMP/$name.convert" || fail "nci-convert $name.json: $(cat "$TMP/$name.convert")"
