@@ -96,6 +96,10 @@ $(B)/nci-init: $(INIT_OBJ) $(B)/libnci.a
 $(B)/tests/unit/test_pidmap: $(B)/tests/unit/test_pidmap.o $(B)/init/pidmap.o $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(SKARNET)
 
+# the unit machine, its actions recorded by the test instead of done
+$(B)/tests/unit/test_unit_machine: $(B)/tests/unit/test_unit_machine.o $(B)/init/unit_machine.o $(B)/init/pidmap.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(SKARNET)
+
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(CONVERT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(JANSSON) $(SKARNET)
 

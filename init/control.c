@@ -62,35 +62,6 @@ void lines_read (int fd, char *buf, size_t *len, size_t max, void (*f) (char con
   }
 }
 
-/* Stops a oneshot for a command: a running up script gets SIGTERM, one that is
-   up runs its down script; what comes after is in oneshot_stopped. A script
-   already running for a stop (or a post-start ExecStop) is left to end. */
-static void stop (unit *u)
-{
-  if (u->pid > 0)
-  {
-    if (u->state != U_STARTING || u->ctl_stop) return ;
-    u->ctl_stop = 1 ;
-    oneshot_terminate(u) ;
-    ilog("stopping ", u->name, 0, 0) ;
-    return ;
-  }
-  if (u->state != U_UP) return ;
-  if (u->has_down)
-  {
-    if (!oneshot_down(u))
-    {
-      strerr_warnw3x("could not stop ", u->name, " now: try again") ;
-      u->ctl_restart = 0 ;
-      return ;
-    }
-    u->ctl_stop = 1 ;
-    ilog("stopping ", u->name, 0, 0) ;
-    return ;
-  }
-  oneshot_stopped(u) ;
-}
-
 static void command (char const *line, size_t len)
 {
   int i, sig = 0 ;
@@ -109,33 +80,17 @@ static void command (char const *line, size_t len)
   u = G.units + i ;
   if (sig)
   {
-    /* the script of a oneshot running, and only that: a pid kept is not reused */
-    if (!u->longrun && u->pid > 0 && u->state == U_STARTING && kill(u->pid, sig) < 0)
-      strerr_warnwu2sys("signal ", u->name) ;
+    /* its running script, and only that: a pid not reaped yet is not reused */
+    if (!u->longrun && u->pid > 0 && kill(u->pid, sig) < 0) strerr_warnwu2sys("signal ", u->name) ;
     return ;
   }
-  /* a stop of the container wins; a unit still waiting for its turn gets it */
-  if (u->longrun || G.shutting || u->state == U_WAITING) return ;
+  /* a stop of the container wins */
+  if (u->longrun || G.shutting) return ;
   switch (line[0])
   {
-    case 'u' :
-      if (u->state == U_UP || (u->state == U_STARTING && !u->ctl_stop)) return ;
-      /* while a script ends (a stop's, an ExecStop after the start): then */
-      if (u->pid > 0) { u->ctl_restart = 1 ; return ; }
-      oneshot_command_start(u) ;
-      break ;
-    case 'd' :
-      u->ctl_restart = 0 ;
-      stop(u) ;
-      break ;
-    case 'r' :
-      if (u->pid > 0 || u->state == U_UP)
-      {
-        u->ctl_restart = 1 ;
-        stop(u) ;
-      }
-      else oneshot_command_start(u) ;
-      break ;
+    case 'u' : unit_event(u, EV_CMD_START, 0) ; break ;
+    case 'd' : unit_event(u, EV_CMD_STOP, 0) ; break ;
+    case 'r' : unit_event(u, EV_CMD_RESTART, 0) ; break ;
     default : break ;
   }
 }

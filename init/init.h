@@ -8,16 +8,51 @@
 #include <nci/outstream.h>
 #include <nci/unitstate.h>
 
-/* The life of a unit as nci-init sees it. */
+/* The life of a unit as nci-init sees it: one state is the whole truth of
+   where the unit is; init/unit_machine.c alone changes it, on the events
+   below. doc/state.md has the table of what each event does in each state,
+   and tests/unit/test_unit_machine.c checks the code against that table. */
 enum ustate_e
 {
-  U_WAITING,   /* not started: waiting for what it is ordered after */
-  U_STARTING,  /* oneshot running / longrun started, not ready */
-  U_UP,        /* oneshot done with RemainAfterExit, longrun ready */
-  U_DONE,      /* finished starting and not running: oneshot done, longrun down cleanly */
-  U_FAILED,    /* failed, or a dependency failed: never (or no longer) running */
-  U_STOPPED    /* stopped at shutdown (a failed unit stays U_FAILED) */
+  U_WAITING,          /* not started: waiting for what it is ordered after */
+  U_STARTING,         /* oneshot: its up script runs; longrun: its nci-supervise runs, the service is not ready */
+  U_TIMED_OUT,        /* oneshot: its up script outlived its start timeout and is being killed */
+  U_UP,               /* oneshot: done with RemainAfterExit; longrun: ready */
+  U_POST,             /* oneshot: done without RemainAfterExit, its down script (ExecStop) runs */
+  U_DONE,             /* not running and not failed: a oneshot done or stopped, a longrun down */
+  U_STOPPING,         /* oneshot: stopped by a command, the script that ends it runs */
+  U_UNBINDING,        /* longrun: stopped with what it is bound to, its nci-supervise's D not seen yet */
+  U_FAILING,          /* longrun: failed by nci-init, its nci-supervise told F and not said F yet */
+  U_FAILED,           /* failed, nothing of it runs */
+  U_FAILED_STOPPING,  /* oneshot: failed, a script of it still runs or its down script is to run */
+  U_ABORTING,         /* oneshot: the container stops while its up script runs: that script is being killed */
+  U_SHUT_STOPPING,    /* its turn in the container's stop came: its stop runs */
+  U_STOPPED,          /* the container's stop is done with it */
+  U_NSTATES
 } ;
+
+enum uevent_e
+{
+  EV_TURN,            /* a pass of the boot: starts what may start (waiting), runs what was held back */
+  EV_DEP_FAILED,      /* a unit it requires failed (arg: its index) */
+  EV_BOUND_DOWN,      /* a unit it is bound to (BindsTo=, PartOf=) went down or failed (arg: its index) */
+  EV_EXIT,            /* its script (oneshot) or nci-supervise (longrun) exited (arg: the wait status) */
+  EV_TIMEOUT,         /* its deadline passed */
+  EV_SV_S,            /* its nci-supervise said s: started (arg: 1 when the same report says u) */
+  EV_SV_U,            /* ... u: the service started */
+  EV_SV_READY,        /* ... U: the service is ready */
+  EV_SV_F,            /* ... F: the service failed and stays down */
+  EV_SV_D,            /* ... D: the service is down */
+  EV_CMD_START,       /* nci-ctl start (oneshots: a longrun's commands go to its nci-supervise) */
+  EV_CMD_STOP,        /* nci-ctl stop */
+  EV_CMD_RESTART,     /* nci-ctl restart */
+  EV_SHUTDOWN,        /* the container's stop begins */
+  EV_STOP_TURN,       /* its turn in the container's stop: every unit ordered after it is stopped */
+  EV_N
+} ;
+
+extern char const *const ustate_names[U_NSTATES] ;
+extern char const *const uevent_names[EV_N] ;
 
 enum action_e { ACT_NONE, ACT_EXIT } ;
 
@@ -46,35 +81,27 @@ struct unit_s
   char const *missing ;             /* a requirement that is not in the tree, or 0 */
   char const *files ;               /* the names in its tree directory, each NUL-terminated */
   unsigned int nfiles ;
-  enum ustate_e state ;
+  enum ustate_e state ;             /* changed by unit_machine.c only */
   int early ;                       /* a oneshot ordered after no longrun */
-  int early_settled ;               /* ... and it is done, one way or another */
-  int post_down ;                   /* oneshot without RemainAfterExit: its ExecStop runs */
   int remain ;
   int has_down ;
   enum action_e failure_action, success_action ;
   unsigned int timeout_ms ;         /* oneshot: timeout-start, 0 = none */
   unsigned int kill_ms ;            /* oneshot: timeout-kill */
   pid_t pid ;                       /* oneshot's script, or the longrun's nci-supervise */
-  int killed ;                      /* oneshot: the timeout's SIGTERM was sent */
-  int ctl_stop ;                    /* oneshot: stopped by a command (nci-ctl stop) */
-  int ctl_restart ;                 /* oneshot: started by a command once its script ends */
-  int stopping ;                    /* being stopped at shutdown */
-  int stop_logged ;                 /* ... and said so */
-  int stopped ;                     /* stopped at shutdown, or nothing to stop */
-  int spawn_failing ;               /* oneshot: its last script could not be started (said) */
-  int sv_down ;
-  int sv_announced ;
+  /* control beside the state, five fields: */
+  int killsig ;                     /* oneshot: the last signal its stop sent its running script, 0 none */
+  int pending ;                     /* oneshot: started by a command once its running script ends */
+  int spawn_failing ;               /* oneshot: its last script could not be started (said once) */
+  int sv_announced ;                /* longrun: its nci-supervise said s */
   unsigned int sv_count ;           /* longrun: nci-supervises started for it */
-  int down_pending ;                /* oneshot: failed while it remained, its ExecStop not run yet */
-  int await_down ;                  /* longrun: stopped with what it is bound to, its D not seen yet */                /* longrun: its nci-supervise said s */                     /* longrun failed: its nci-supervise said it is down */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */
   int svfds[4] ;                    /* longrun: output pipes kept across nci-supervise restarts */
   int slot ;                        /* oneshot: output slot while it runs, -1 */
   int exitcode ;                    /* what this unit's failure makes the container exit with */
   nci_unitstate st ;                /* oneshot: written to supervise/nci-state */
-  char why[128] ;                   /* why it failed, for the log and the state */
+  char why[128] ;                   /* why it failed, for the log and the state; empty: it has not */
 } ;
 
 typedef struct init_s init_t ;
@@ -91,7 +118,9 @@ struct init_s
   unit *units ;
   unsigned int n ;
   unsigned int *byname ;            /* unit indices sorted by name */
-  unsigned int early_left ;         /* early oneshots not finished yet */
+  unsigned int early_left ;         /* early oneshots not settled: kept by unit_machine.c */
+  unsigned int *stoplog ;           /* the units whose stop began in this shutdown step, to log */
+  unsigned int nstoplog ;
   int booted ;
   int shutting ;
   int final ;                       /* all units stopped: TERM/KILL to what is left */
@@ -133,28 +162,37 @@ extern void statedir_prepare (void) ;
 extern void state_write_boot (void) ;
 extern void state_write_unit (unit *u) ;
 
-/* boot.c */
-extern void schedule (void) ;
-extern void unit_failed (unit *u, int code, char const *why1, char const *why2) ;
-extern void on_oneshot_exit (unit *u, int wstat) ;
-extern void on_oneshot_timeout (unit *u) ;
-extern void on_report (char const *line, size_t len) ;
-extern void on_supervise_exit (unit *u, int wstat) ;
-extern void supervise_start (unit *u) ;
-extern int oneshot_spawn (unit *u, char const *script) ;
-extern int oneshot_start (unit *u) ;
-extern void oneshot_command_start (unit *u) ;
+/* unit_machine.c: every change of a unit's state, on an event */
+extern void unit_event (unit *u, enum uevent_e ev, int arg) ;
+extern int unit_unsettled (unit const *u) ;
+extern int unit_has_failed (unit const *u) ;
+
+/* The actions the machine asks for: each does what it says to the world
+   (a process, a file, the log) and changes no unit's state. */
+/* scripts.c: a oneshot's scripts. script_run starts ./up or ./down and
+   returns 1, or 0 with errno set (said); script_ended gives up its output
+   slot once drained. */
+extern int script_run (unit *u, char const *script) ;
 extern int scripts_running (void) ;
-extern void oneshot_stopped (unit *u) ;
-extern void oneshot_deadline (unit *u, unsigned int ms) ;
-extern int oneshot_down (unit *u) ;
+extern void script_signal (unit *u, int sig) ;
+extern void script_ended (unit *u) ;
 extern void slot_check (int i) ;
 extern void slots_drain (void) ;
+/* longrun.c: a longrun's nci-supervise. sv_spawn returns 1, or 0 (said). */
+extern int sv_spawn (unit *u, int down) ;
+extern void sv_control (unit *u, char c) ;
+extern void sv_signal (unit *u, int sig) ;
+extern int sv_read (unit *u, nci_unitstate *st) ;
+extern int sv_wantup (unit *u) ;
+/* statedir.c */
+extern void unit_show (unit *u, enum nci_unitstate_state_e st) ;
+
+/* boot.c */
+extern void schedule (void) ;
+extern void on_report (char const *line, size_t len) ;
 extern void set_exit (int code) ;
 extern void ilog (char const *s1, char const *s2, char const *s3, char const *s4) ;
 extern void ilog_flush (void) ;
-extern void oneshot_terminate (unit *u) ;
-extern void oneshot_shut (unit *u) ;
 /* The signals nci-init acts on or passes on: its stop signals, SIGCHLD, and those for a command. */
 extern void signals_fill (sigset_t *set) ;
 

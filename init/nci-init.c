@@ -41,9 +41,7 @@ static void reap (void)
     if (pid == G.cmdpid) { on_command_exit(wstat) ; continue ; }
     {
       unit *u = unit_by_pid(pid) ;
-      if (!u) continue ;
-      if (u->longrun) on_supervise_exit(u, wstat) ;
-      else on_oneshot_exit(u, wstat) ;
+      if (u) unit_event(u, EV_EXIT, wstat) ;
     }
   }
 }
@@ -120,8 +118,7 @@ static void on_deadlines (void)
     unit *u = G.units + i ;
     if (!tai_sec(tain_secp(&u->deadline)) || tain_future(&u->deadline)) continue ;
     u->deadline = tain_zero ;
-    if (u->longrun) { if (!G.shutting && !u->pid) supervise_start(u) ; }
-    else on_oneshot_timeout(u) ;
+    unit_event(u, EV_TIMEOUT, 0) ;
   }
 }
 

@@ -23,12 +23,7 @@ void shutdown_begin (int code)
   G.shutting = 1 ;
   set_exit(code) ;
   ilog("stopping", 0, 0, 0) ;
-  for (unsigned int i = 0 ; i < G.n ; i++)
-  {
-    unit *u = G.units + i ;
-    if (u->state == U_WAITING) u->state = U_STOPPED ;
-    else if (u->state == U_STARTING && !u->longrun) oneshot_terminate(u) ;
-  }
+  for (unsigned int i = 0 ; i < G.n ; i++) unit_event(G.units + i, EV_SHUTDOWN, 0) ;
   if (G.cmdpid > 0)
   {
     tain t ;
@@ -42,23 +37,17 @@ void shutdown_begin (int code)
   shutdown_step() ;
 }
 
-/* Whether u has something running that a stop must end. */
-static int busy (unit const *u)
-{
-  if (u->pid > 0) return 1 ;
-  return !u->longrun && u->has_down && (u->state == U_UP || u->down_pending) ;
-}
-
-/* A unit stops once every unit ordered after it has stopped, whether or not
-   that one had anything to stop (the order is transitive through a oneshot
-   with no ExecStop). The early oneshots, which every longrun waited for at
-   boot, wait for every longrun to have stopped: a prep script's ExecStop must
-   not pull a directory from under a service still stopping. */
+/* A unit's turn to stop comes once every unit ordered after it has stopped,
+   whether or not that one had anything to stop (the order is transitive
+   through a oneshot with no ExecStop). The early oneshots, which every
+   longrun waited for at boot, wait for every longrun's nci-supervise to have
+   ended: a prep script's ExecStop must not pull a directory from under a
+   service still stopping. */
 static int can_stop (unit const *u, unsigned int longruns_left)
 {
   if (!u->longrun && u->early && longruns_left) return 0 ;
   for (unsigned int j = 0 ; j < u->nrafter ; j++)
-    if (!G.units[u->rafter[j]].stopped) return 0 ;
+    if (G.units[u->rafter[j]].state != U_STOPPED) return 0 ;
   return 1 ;
 }
 
@@ -66,7 +55,8 @@ static void final_begin (void) ;
 
 void shutdown_step (void)
 {
-  int left, changed ;
+  unsigned int left ;
+  int changed ;
   if (G.final) return ;
   if (G.cmdpid > 0) return ;
   /* until nothing more can stop now: a unit with nothing to stop is stopped
@@ -74,63 +64,23 @@ void shutdown_step (void)
   do
   {
     unsigned int longruns_left = 0 ;
-    left = 0 ;
     changed = 0 ;
     for (unsigned int k = 0 ; k < G.n ; k++)
-    {
-      unit const *u = G.units + k ;
-      if (u->longrun && (busy(u) || u->stopping)) longruns_left++ ;
-    }
+      if (G.units[k].longrun && G.units[k].pid > 0) longruns_left++ ;
     for (unsigned int k = G.n ; k-- ;)
     {
       unit *u = G.units + k ;
-      if (u->stopped) continue ;
-      left++ ;
-      if (u->stopping || !can_stop(u, longruns_left)) continue ;
-      if (!busy(u))
-      {
-        oneshot_shut(u) ;
-        u->stopped = 1 ;
-        if (u->state != U_FAILED) u->state = U_STOPPED ;
-        left-- ;
-        changed = 1 ;
-        continue ;
-      }
-      if (u->longrun)
-      {
-        /* SIGTERM: nci-supervise stops the service its own way, then exits */
-        if (kill(u->pid, SIGTERM) < 0) strerr_warnwu2sys("signal the nci-supervise of ", u->name) ;
-        u->stopping = 1 ;
-      }
-      else if (u->pid > 0) continue ;  /* a oneshot still starting was sent SIGTERM */
-      else if (oneshot_down(u))
-      {
-        u->down_pending = 0 ;
-        u->stopping = 1 ;
-      }
-      else if (!scripts_running())
-      {
-        /* its ExecStop cannot run (said why), and no script of nci-init's will
-           end and give back what it lacks: waiting would stall the stop */
-        oneshot_shut(u) ;
-        u->stopped = 1 ;
-        if (u->state != U_FAILED) u->state = U_STOPPED ;
-        left-- ;
-        changed = 1 ;
-      }
+      if (u->state == U_STOPPED || !can_stop(u, longruns_left)) continue ;
+      unit_event(u, EV_STOP_TURN, 0) ;
+      if (u->state == U_STOPPED) changed = 1 ;
     }
   } while (changed) ;
   /* logged once every stop of this step is under way: a line is a write, and
      the last unit's stop would wait for all the lines before it */
-  for (unsigned int k = G.n ; k-- ;)
-  {
-    unit *u = G.units + k ;
-    if (u->stopping && !u->stop_logged)
-    {
-      u->stop_logged = 1 ;
-      ilog("stopping ", u->name, 0, 0) ;
-    }
-  }
+  for (unsigned int k = 0 ; k < G.nstoplog ; k++) ilog("stopping ", G.units[G.stoplog[k]].name, 0, 0) ;
+  G.nstoplog = 0 ;
+  left = 0 ;
+  for (unsigned int k = 0 ; k < G.n ; k++) if (G.units[k].state != U_STOPPED) left++ ;
   if (!left) final_begin() ;
 }
 

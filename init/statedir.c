@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <skalibs/direntry.h>
@@ -136,7 +137,7 @@ void state_write_boot (void)
   for (unsigned int i = 0 ; i < G.n ; i++)
   {
     unit *u = G.units + i ;
-    if (u->state != U_FAILED) continue ;
+    if (!unit_has_failed(u)) continue ;
     if (n + strlen(u->name) + strlen(u->why) + 10 > sizeof buf) break ;
     n = cat(buf, n, sizeof buf, "failed ") ;
     n = cat(buf, n, sizeof buf, u->name) ;
@@ -171,4 +172,43 @@ void state_write_unit (unit *u)
   if (!u->longrun) memcpy(u->st.readiness, "oneshot", 8) ;
   else if (!u->st.readiness[0]) memcpy(u->st.readiness, "simple", 7) ;
   if (!nci_unitstate_write(dir, &u->st)) strerr_warnwu3sys("write the state of ", u->name, " in supervise/nci-state") ;
+}
+
+static void now_ms (uint64_t *ms)
+{
+  struct timespec ts ;
+  *ms = clock_gettime(CLOCK_REALTIME, &ts) == 0 ? (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 : 0 ;
+}
+
+/* A oneshot's events go to its event/ fifodir as a longrun's do (doc/state.md),
+   so nci-ctl wait and s6-svwait can wait for it. */
+static void oneshot_event (unit *u, char const *letters)
+{
+  char path[PATH_MAX] ;
+  int fd ;
+  unit_path(path, u, "/event") ;
+  fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return ;
+  if (nci_ftrig_notify(fd, letters, strlen(letters)) < 0) strerr_warnwu2sys("notify the listeners of ", path) ;
+  close(fd) ;
+}
+
+/* What nci-ctl shows of a oneshot, and what it says to the listeners of its
+   event/ (a longrun's nci-supervise writes its own). */
+void unit_show (unit *u, enum nci_unitstate_state_e st)
+{
+  u->st.state = st ;
+  /* a oneshot is ready once it has done its work */
+  u->st.ready = st == NCI_STATE_UP || (st == NCI_STATE_DOWN && u->st.result == NCI_RESULT_SUCCESS) ;
+  now_ms(&u->st.since_ms) ;
+  state_write_unit(u) ;
+  if (u->longrun) return ;
+  switch (st)
+  {
+    case NCI_STATE_STARTING : oneshot_event(u, "u") ; break ;
+    case NCI_STATE_UP : oneshot_event(u, "U") ; break ;
+    case NCI_STATE_DOWN : oneshot_event(u, u->st.result == NCI_RESULT_SUCCESS && u->state == U_DONE ? "UdD" : "dD") ; break ;
+    case NCI_STATE_FAILED : oneshot_event(u, "dDF") ; break ;
+    default : break ;
+  }
 }

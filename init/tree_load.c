@@ -320,6 +320,7 @@ void tree_load (void)
   for (k = 0 ; k < G.n ; k++) G.units[k].files = G.units[k].nfiles ? files.s + (uintptr_t)G.units[k].files : "" ;
   add_rafter() ;
   mark_early() ;
+  G.stoplog = xcalloc(G.n ? G.n : 1, sizeof *G.stoplog) ;
   /* a slot per oneshot: sized here, never grown (about 8 kB each, half of
      it touched only when used) */
   for (k = 0 ; k < G.n ; k++) if (!G.units[k].longrun) G.nslots++ ;
