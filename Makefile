@@ -100,6 +100,9 @@ $(B)/tests/unit/test_pidmap: $(B)/tests/unit/test_pidmap.o $(B)/init/pidmap.o $(
 $(B)/tests/unit/test_unit_machine: $(B)/tests/unit/test_unit_machine.o $(B)/init/unit_machine.o $(B)/init/pidmap.o $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(SKARNET)
 
+$(B)/tests/unit/test_supervise_machine: $(B)/tests/unit/test_supervise_machine.o $(B)/supervise/machine.o $(B)/libnci.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(SKARNET)
+
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(CONVERT_OBJ) $(B)/libnci.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CHECK) $(JANSSON) $(SKARNET)
 

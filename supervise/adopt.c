@@ -35,14 +35,10 @@ int adopt (void)
   S.pgid[1] = getpgid(u.pid) ;
   if (S.pgid[1] < 0 || S.pgid[1] == S.pgid[0]) S.pgid[1] = 0 ;
   S.restarts = u.restarts ;
-  S.result = NCI_RESULT_NONE ;
-  S.ready = u.ready ;
-  S.state = u.ready ? NCI_STATE_UP : NCI_STATE_STARTING ;
-  S.want = WANT_UP ;
+  sv_take_over(u.ready, u.state == NCI_STATE_STOPPING) ;
   memcpy(S.status_text, u.status, sizeof S.status_text) ;
   fmt[pid_fmt(fmt, u.pid)] = 0 ;
   sv_log("took over the running service, pid ", fmt, 0) ;
-  if (u.state == NCI_STATE_STOPPING) { S.want = WANT_DOWN ; S.stop_requested = 1 ; }
   return 1 ;
 }
 
@@ -50,8 +46,7 @@ int failed_before (void)
 {
   nci_unitstate u ;
   if (!nci_unitstate_read(".", &u) || u.state != NCI_STATE_FAILED) return 0 ;
-  S.state = NCI_STATE_FAILED ;
-  S.want = WANT_DOWN ;
+  sv_stay_failed() ;
   S.result = u.result ;
   S.restarts = u.restarts ;
   S.has_exit = u.has_exit ;

@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,6 +8,7 @@
 #include <skalibs/strerr.h>
 
 #include <nci/ftrig.h>
+#include <nci/control.h>
 #include "supervise.h"
 
 /* supervise/ as s6-supervise makes it, so s6's tools recognise the directory:
@@ -50,4 +52,39 @@ void control_init (void)
   if (!nci_ftrig_mkdir("event")) strerr_diefu3sys(111, "make the fifodir ", S.dir, "/event") ;
   S.eventfd = open("event", O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
   if (S.eventfd < 0) strerr_diefu3sys(111, "open ", S.dir, "/event") ;
+}
+
+static void mark_down (int present)
+{
+  if (present)
+  {
+    int fd = open_trunc("down") ;
+    if (fd < 0) strerr_warnwu2sys("create ", "down") ;
+    else fd_close(fd) ;
+  }
+  else if (unlink("down") < 0 && errno != ENOENT) strerr_warnwu2sys("remove ", "down") ;
+}
+
+/* A byte of supervise/control: an event of the machine, or a signal. */
+void sv_on_control (unsigned char c)
+{
+  nci_control k = nci_control_parse(c) ;
+  switch (k.kind)
+  {
+    case NCI_CONTROL_IGNORE : break ;
+    case NCI_CONTROL_SIGNAL :
+      if (k.sig == SIGHUP) sv_event(SE_RELOAD, 0) ;
+      else sv_signal_main(k.sig) ;
+      break ;
+    case NCI_CONTROL_RESTART : sv_event(SE_RESTART, 0) ; break ;
+    case NCI_CONTROL_UP_MARK : mark_down(0) ; sv_event(SE_UP, 0) ; break ;
+    case NCI_CONTROL_UP : sv_event(SE_UP, 0) ; break ;
+    case NCI_CONTROL_ONCE : sv_event(SE_ONCE, 0) ; break ;
+    case NCI_CONTROL_DOWN_MARK : mark_down(1) ; sv_event(SE_DOWN, 0) ; break ;
+    case NCI_CONTROL_DOWN : sv_event(SE_DOWN, 0) ; break ;
+    case NCI_CONTROL_FAIL : sv_event(SE_FAIL, 0) ; break ;
+    case NCI_CONTROL_EXIT : sv_event(SE_EXIT, 0) ; break ;
+    case NCI_CONTROL_ONCE_AT_MOST_MARK : mark_down(1) ; sv_event(SE_ONCE_AT_MOST, 0) ; break ;
+    case NCI_CONTROL_ONCE_AT_MOST : sv_event(SE_ONCE_AT_MOST, 0) ; break ;
+  }
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <skalibs/djbunix.h>
+#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include <nci/children.h>
@@ -63,4 +64,41 @@ pid_t child_guess (void)
     found = v[i] ;
   }
   return found ;
+}
+
+/* Type=forking: the main process is the one the PID file names, or else the one
+   child left once the started process exited (systemd's GuessMainPID=). */
+pid_t forked_main (void)
+{
+  if (S.pol.pid_file[0])
+  {
+    char buf[PID_FMT + 2] ;
+    pid_t pid ;
+    ssize_t r = openreadnclose(S.pol.pid_file, buf, sizeof buf - 1) ;
+    if (r <= 0) { strerr_warnwu2sys("read the PID file ", S.pol.pid_file) ; return 0 ; }
+    buf[r] = 0 ;
+    buf[strcspn(buf, "\n")] = 0 ;
+    if (!pid0_scan(buf, &pid) || pid <= 0) { strerr_warnw3x("invalid PID file ", S.pol.pid_file, ": no pid in it") ; return 0 ; }
+    if (kill(pid, 0) < 0 && errno != EPERM) { strerr_warnw3x("the PID file ", S.pol.pid_file, " names a process that does not exist") ; return 0 ; }
+    return pid ;
+  }
+  return child_guess() ;
+}
+
+/* The control script's whole group: it may have started others. */
+void signal_ctl (int sig)
+{
+  if (S.ctlpid > 0) kill(-S.ctlpid, sig) ;
+}
+
+void signal_main (int sig)
+{
+  if (S.mainpid > 0) kill(S.mainpid, sig) ;
+}
+
+/* The process group of pid, 0 when it has none (gone). */
+pid_t group_of (pid_t pid)
+{
+  pid_t g = getpgid(pid) ;
+  return g < 0 ? 0 : g ;
 }

@@ -10,201 +10,145 @@
 #include <skalibs/tai.h>
 #include <skalibs/types.h>
 
-#include <nci/control.h>
-#include <nci/ftrig.h>
 #include <nci/signal.h>
-#include <nci/statefile.h>
 #include "supervise.h"
 
 /* The life of one service, as systemd runs a service unit:
-     DOWN/FAILED --start--> STARTING --ready (+ start-post)--> UP
-     STARTING/UP --death or stop--> STOPPING (stop script, down-signal, SIGKILL
-       after timeout-kill, until no process of the service is left)
-     STOPPING --> FINISHING (finish script) --> RESTARTING (restart-sec) or DOWN or FAILED
-   One deadline serves the state it is in: start timeout, stop timeout, finish
-   timeout, restart delay. */
+     down/failed --start--> starting --ready--> (start-post) --> up
+     starting/up --death or stop--> (stop script) --> stop-signal (down-signal
+       per kill-mode) --> stop-kill (SIGKILL after timeout-kill), until no
+       process of the service is left
+     --> finishing (finish script) --> restarting (restart-sec), down or failed
+   One state (supervise.h) is the whole truth; beside it, what is wanted (s6's
+   u, d, o), what the stop was asked to lead to (pending), and whether to exit
+   once down. One deadline serves the state it is in: start timeout, stop
+   timeout, finish timeout, restart delay. A pair that cannot happen is logged
+   as an internal error and changes nothing. The machine acts through spawn.c
+   and kill.c, and announces its changes to publish.c. */
+
+/* started again this long after the down of a restart (r): s6-svc -wr
+   (s6-svlisten) waits for the down letters, then for an up letter, and drops
+   whatever came in the same read as the letter it waited for */
+#define RESTART_GAP_MS 10
 
 sv S ;
 
-static uint64_t since_ms ;
-
-static int is_down (void)
+char const *const svstate_names[SV_NSTATES] =
 {
-  return S.state == NCI_STATE_DOWN || S.state == NCI_STATE_FAILED || S.state == NCI_STATE_RESTARTING ;
-}
-static int paused ;
+  [SV_DOWN] = "down",
+  [SV_GAP] = "gap",
+  [SV_FAILED] = "failed",
+  [SV_RESTARTING] = "restarting",
+  [SV_STARTING] = "starting",
+  [SV_START_POST] = "start-post",
+  [SV_UP] = "up",
+  [SV_STOP_SCRIPT] = "stop-script",
+  [SV_STOP_SIGNAL] = "stop-signal",
+  [SV_STOP_KILL] = "stop-kill",
+  [SV_FINISHING] = "finishing",
+} ;
 
-static void set_deadline_ms (unsigned int ms)
+char const *const svevent_names[SE_N] =
+{
+  [SE_UP] = "u",
+  [SE_ONCE] = "o",
+  [SE_DOWN] = "d",
+  [SE_RESTART] = "r",
+  [SE_FAIL] = "F",
+  [SE_EXIT] = "x",
+  [SE_ONCE_AT_MOST] = "O",
+  [SE_RELOAD] = "h",
+  [SE_MAIN_EXIT] = "main-exit",
+  [SE_CTL_EXIT] = "ctl-exit",
+  [SE_OTHER_EXIT] = "other-exit",
+  [SE_READY] = "ready",
+  [SE_TIMEOUT] = "timeout",
+  [SE_GROUP_CHECK] = "group-check",
+  [SE_ADOPTED_EXIT] = "adopted-exit",
+  [SE_MAINPID] = "mainpid",
+  [SE_EXTEND] = "extend",
+} ;
+
+static int is_down (enum svstate_e s)
+{
+  return s == SV_DOWN || s == SV_GAP || s == SV_FAILED || s == SV_RESTARTING ;
+}
+
+static int is_stopping (enum svstate_e s)
+{
+  return s == SV_STOP_SCRIPT || s == SV_STOP_SIGNAL || s == SV_STOP_KILL ;
+}
+
+static int is_running (enum svstate_e s)
+{
+  return s == SV_STARTING || s == SV_START_POST || s == SV_UP ;
+}
+
+static enum nci_unitstate_state_e shown (enum svstate_e s)
+{
+  switch (s)
+  {
+    case SV_DOWN : case SV_GAP : return NCI_STATE_DOWN ;
+    case SV_FAILED : return NCI_STATE_FAILED ;
+    case SV_RESTARTING : return NCI_STATE_RESTARTING ;
+    case SV_STARTING : case SV_START_POST : return NCI_STATE_STARTING ;
+    case SV_UP : return NCI_STATE_UP ;
+    case SV_FINISHING : return NCI_STATE_FINISHING ;
+    default : return NCI_STATE_STOPPING ;
+  }
+}
+
+enum nci_unitstate_state_e sv_shown_state (void)
+{
+  return shown(S.state) ;
+}
+
+int sv_gone (void)
+{
+  return S.exiting && is_down(S.state) ;
+}
+
+/* A stop waiting on processes that are not nci-supervise's children (a
+   service taken over from a dead nci-supervise): their end sends no SIGCHLD. */
+int sv_group_wait (void)
+{
+  return is_stopping(S.state) && !S.mainpid && !S.ctlpid ;
+}
+
+/* Whether the stop was asked for: the service's end is then no failure, and
+   Restart= does not decide what comes after. */
+static int asked (void)
+{
+  return S.pending != PEND_NONE ;
+}
+
+static void enter (enum svstate_e s)
+{
+  if (shown(s) != shown(S.state))
+  {
+    struct timespec ts ;
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+      S.since_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
+  }
+  S.state = s ;
+}
+
+static void impossible (enum svevent_e ev)
+{
+  sv_log("internal error: event ", svevent_names[ev], " in this state:") ;
+  sv_log("internal error: ... ", svstate_names[S.state], 0) ;
+}
+
+static void deadline_never (void)
+{
+  tain_add_g(&S.deadline, &tain_infinite_relative) ;
+}
+
+static void deadline_ms (unsigned int ms)
 {
   tain t ;
-  if (!ms || !tain_from_millisecs(&t, (int)ms)) { tain_add_g(&S.deadline, &tain_infinite_relative) ; return ; }
+  if (!ms || !tain_from_millisecs(&t, (int)ms)) { deadline_never() ; return ; }
   tain_add_g(&S.deadline, &t) ;
-}
-
-static void set_state (enum nci_unitstate_state_e st)
-{
-  struct timespec ts ;
-  S.state = st ;
-  if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
-    since_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
-}
-
-void sv_log (char const *s1, char const *s2, char const *s3)
-{
-  strerr_warni5x(S.name, ": ", s1, s2 ? s2 : "", s3 ? s3 : "") ;
-}
-
-/* One line "NAME LETTERS" to nci-init, in one write (under PIPE_BUF, so the
-   lines of all supervisors sharing the pipe stay whole). */
-static void report (char const *event, size_t e)
-{
-  char line[NCI_REPORT_LINE_MAX] ;
-  size_t n = strlen(S.name) ;
-  if (n + e + 2 > sizeof line) return ;
-  memcpy(line, S.name, n) ;
-  line[n] = ' ' ;
-  memcpy(line + n + 1, event, e) ;
-  line[n + 1 + e] = '\n' ;
-  if (write(S.reportfd, line, n + e + 2) < 0 && errno != EINTR)
-    strerr_warnwu1sys("report an event to nci-init") ;
-}
-
-/* What happens in one turn of the loop is published once, at its end
-   (sv_publish): a start that is also ready at once (Type=simple) writes the
-   status files once, not three times, and sends its letters in one pass. But
-   a listener such as s6-svlisten reads the status file on each letter it gets:
-   a down letter must never arrive with an up status or the reverse, so a
-   change of direction publishes what came before it first. */
-static char pending[32] ;
-static size_t npending ;
-static int dirty ;
-
-/* 1: the letters say the service came up, 2: went down, 3: both */
-static int direction (char const *ev, size_t n)
-{
-  int d = 0 ;
-  for (size_t i = 0 ; i < n ; i++)
-  {
-    if (ev[i] == 'u' || ev[i] == 'U') d |= 1 ;
-    else if (ev[i] == 'd' || ev[i] == 'D' || ev[i] == 'O' || ev[i] == 'F' || ev[i] == 'x') d |= 2 ;
-  }
-  return d ;
-}
-
-/* The state as of the last announce: what sv_publish writes. */
-static nci_svstatus snap_st ;
-static nci_unitstate snap_u ;
-
-static void snapshot (void)
-{
-  static char const *const readiness[] = { "simple", "exec", "notify", "forking", "notification-fd" } ;
-  S.st.pid = S.state == NCI_STATE_FINISHING ? S.ctlpid : S.mainpid ;
-  S.st.wstat = S.main_wstat ;
-  /* as s6-supervise: a service wholly down is "ready" in its down state, which
-     is what s6-svwait -D waits for */
-  S.st.flags = (paused ? NCI_SVSTATUS_PAUSED : 0)
-    | (S.state == NCI_STATE_FINISHING ? NCI_SVSTATUS_FINISHING : 0)
-    | (S.want == WANT_UP ? NCI_SVSTATUS_WANTUP : 0)
-    | (S.ready || is_down() ? NCI_SVSTATUS_READY : 0) ;
-  snap_st = S.st ;
-  memset(&snap_u, 0, sizeof snap_u) ;
-  snap_u.state = S.state ;
-  memcpy(snap_u.readiness, readiness[S.pol.readiness], strlen(readiness[S.pol.readiness]) + 1) ;
-  snap_u.ready = S.ready ;
-  snap_u.pid = S.mainpid ;
-  snap_u.since_ms = since_ms ;
-  snap_u.restarts = S.restarts ;
-  snap_u.result = S.result ;
-  snap_u.has_exit = S.has_exit ;
-  snap_u.wstat = S.main_wstat ;
-  memcpy(snap_u.status, S.status_text, sizeof snap_u.status) ;
-}
-
-/* 1: the service counts as up in the status, 2: as down */
-static int state_direction (void)
-{
-  return S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP ? 1 : 2 ;
-}
-
-void sv_announce (char const *event)
-{
-  size_t e = event ? strlen(event) : 0 ;
-  int pd = direction(pending, npending) ;
-  /* the letters pending go out with the state they were announced with, when
-     what comes now says the other way, in letters or in the state itself */
-  if (npending + e > sizeof pending || (pd | direction(event, e)) == 3 || (pd && (pd | state_direction()) == 3)) sv_publish() ;
-  snapshot() ;
-  if (e) memcpy(pending + npending, event, e) ;
-  npending += e ;
-  dirty = 1 ;
-}
-
-/* When nci-supervise is stopping its service to exit (the container is
-   shutting down), a change without letters (the stop has begun) waits up to
-   PUBLISH_LAG_MS: if the service is down by then, one write says so; a
-   service slow to stop still shows "stopping" after that. */
-#define PUBLISH_LAG_MS 50
-static tain publish_at ;
-static int publish_timed ;
-
-int sv_publish_later (tain *when)
-{
-  if (!dirty || npending || !S.exiting) return 0 ;
-  if (!publish_timed)
-  {
-    tain lag ;
-    tain_from_millisecs(&lag, PUBLISH_LAG_MS) ;
-    tain_add_g(&publish_at, &lag) ;
-    publish_timed = 1 ;
-  }
-  *when = publish_at ;
-  return 1 ;
-}
-
-/* The status files' next temporary files are made PREPARE_LAG_MS after a
-   publish, when nothing else is going on (a boot's services have all started):
-   the publish that ends a stop at shutdown then makes and frees no file. */
-#define PREPARE_LAG_MS 200
-#define RESTART_GAP_MS 10
-static nci_statefile f_status = NCI_STATEFILE_INIT("status") ;
-static nci_statefile f_state = NCI_STATEFILE_INIT("nci-state") ;
-static tain prepare_at ;
-static int prepare_timed ;
-
-int sv_prepare_later (tain *when)
-{
-  if (!prepare_timed) return 0 ;
-  *when = prepare_at ;
-  return 1 ;
-}
-
-void sv_prepare (void)
-{
-  prepare_timed = 0 ;
-  if (!nci_statefile_prepare(&f_status, ".")) strerr_warnwu2sys("make ", "supervise/status.new") ;
-  if (!nci_statefile_prepare(&f_state, ".")) strerr_warnwu2sys("make ", "supervise/nci-state.new") ;
-}
-
-void sv_publish (void)
-{
-  char buf[NCI_UNITSTATE_FMT > NCI_SVSTATUS_SIZE ? NCI_UNITSTATE_FMT : NCI_SVSTATUS_SIZE] ;
-  if (!dirty) return ;
-  dirty = 0 ;
-  publish_timed = 0 ;
-  nci_svstatus_pack(buf, &snap_st) ;
-  if (!nci_statefile_put(&f_status, ".", buf, NCI_SVSTATUS_SIZE)) strerr_warnwu2sys("write ", "supervise/status") ;
-  if (!nci_statefile_put(&f_state, ".", buf, nci_unitstate_fmt(buf, &snap_u))) strerr_warnwu2sys("write ", "supervise/nci-state") ;
-  if (!S.exiting && !prepare_timed)
-  {
-    tain lag ;
-    tain_from_millisecs(&lag, PREPARE_LAG_MS) ;
-    tain_add_g(&prepare_at, &lag) ;
-    prepare_timed = 1 ;
-  }
-  if (npending && nci_ftrig_notify(S.eventfd, pending, npending) < 0)
-    strerr_warnwu2sys("notify the listeners of ", "event") ;
-  if (npending && S.reportfd >= 0) report(pending, npending) ;
-  npending = 0 ;
 }
 
 /* systemd's StartLimitBurst= in StartLimitIntervalSec=: a window opens at the
@@ -272,7 +216,8 @@ static int restart_applies (enum nci_unitstate_result_e r)
   return 0 ;
 }
 
-static pid_t spawn_ctl (enum ctl_e kind, char const *script)
+/* A control script, with $MAINPID: 1, or 0 when it could not start. */
+static int run_ctl (char const *script)
 {
   char num[PID_FMT] ;
   char var[8 + PID_FMT] = "MAINPID=" ;
@@ -282,126 +227,99 @@ static pid_t spawn_ctl (enum ctl_e kind, char const *script)
   num[pid_fmt(num, S.mainpid)] = 0 ;
   memcpy(var + 8, num, strlen(num) + 1) ;
   pid = spawn_script(script, args, S.mainpid ? env : env + 1) ;
-  if (pid > 0) { S.ctlpid = pid ; S.ctl = kind ; }
-  return pid ;
+  if (pid <= 0) return 0 ;
+  S.ctlpid = pid ;
+  return 1 ;
 }
 
 static void became_ready (void)
 {
-  S.ready = 1 ;
-  set_state(NCI_STATE_UP) ;
-  tain_add_g(&S.deadline, &tain_infinite_relative) ;
+  enter(SV_UP) ;
+  deadline_never() ;
   tain_wallclock_read(&S.st.readystamp) ;
   sv_announce("U") ;
 }
 
 static void stop_processes (void) ;
+static void finish_begin (void) ;
 
+/* Its readiness came: start-post when it has one, then up. */
 static void on_ready (void)
 {
   close_readyfd() ;
-  if (S.state != NCI_STATE_STARTING || S.ready) return ;
-  if (S.pol.has_start_post)
+  if (S.state != SV_STARTING) return ;
+  if (!S.pol.has_start_post) { became_ready() ; return ; }
+  if (!run_ctl("start-post"))
   {
-    if (spawn_ctl(CTL_START_POST, "start-post") < 0)
-    {
-      S.result = NCI_RESULT_RESOURCES ;
-      stop_processes() ;
-      return ;
-    }
-    set_deadline_ms(S.pol.timeout_start_ms) ;
+    S.result = NCI_RESULT_RESOURCES ;
+    stop_processes() ;
     return ;
   }
-  became_ready() ;
+  enter(SV_START_POST) ;
+  deadline_ms(S.pol.timeout_start_ms) ;
 }
 
-static void kill_ctl (int sig)
-{
-  if (S.ctlpid > 0) kill(-S.ctlpid, sig) ;
-}
-
-static void finish_begin (void) ;
-
-/* Done stopping when the main process, the control script and (per KillMode)
-   every process of the service are gone. */
+/* Done stopping when the main process, the control script and (per
+   KillMode) every process of the service are gone; what is left of the
+   group may not be nci-supervise's children: sv_group_wait says to look
+   again shortly. */
 static void check_stopped (void)
 {
-  S.group_wait = 0 ;
-  if (S.state != NCI_STATE_STOPPING) return ;
-  if (S.mainpid || S.ctlpid) return ;
-  if ((S.pol.killmode == KILL_CONTROL_GROUP || S.pol.killmode == KILL_MIXED) && service_left())
-  {
-    /* What is left may not be our children (a service taken over from a dead
-       supervise): their end sends no SIGCHLD here, so look again shortly. */
-    S.group_wait = 1 ;
-    return ;
-  }
+  if (!is_stopping(S.state) || S.mainpid || S.ctlpid) return ;
+  if ((S.pol.killmode == KILL_CONTROL_GROUP || S.pol.killmode == KILL_MIXED) && service_left()) return ;
   finish_begin() ;
-}
-
-void sv_on_group_check (void)
-{
-  check_stopped() ;
 }
 
 /* The signal phase of a stop: down-signal to the main process or the whole
    service, then SIGKILL at the deadline. */
 static void stop_processes (void)
 {
-  set_state(NCI_STATE_STOPPING) ;
-  S.ready = 0 ;
+  enter(SV_STOP_SIGNAL) ;
   if (S.pol.killmode == KILL_NONE) S.mainpid = 0 ;
   else if (S.mainpid || service_left())
     kill_service(S.pol.down_signal, S.pol.killmode == KILL_CONTROL_GROUP) ;
-  set_deadline_ms(S.pol.timeout_kill_ms) ;
+  deadline_ms(S.pol.timeout_kill_ms) ;
   sv_announce(0) ;
   check_stopped() ;
 }
 
+/* A stop asked of a running service: a start-post or reload that runs is
+   ended; a service up runs its stop script first, when it has one. */
 static void stop_service (void)
 {
-  if (S.ctlpid && S.ctl != CTL_STOP) kill_ctl(SIGTERM) ;
-  if (S.state == NCI_STATE_UP && S.pol.has_stop && !S.ctlpid)
+  if (S.ctlpid) signal_ctl(SIGTERM) ;
+  if (S.state == SV_UP && S.pol.has_stop && !S.ctlpid && run_ctl("stop"))
   {
-    set_state(NCI_STATE_STOPPING) ;
-    S.ready = 0 ;
-    if (spawn_ctl(CTL_STOP, "stop") > 0)
-    {
-      set_deadline_ms(S.pol.timeout_kill_ms) ;
-      sv_announce(0) ;
-      return ;
-    }
+    enter(SV_STOP_SCRIPT) ;
+    deadline_ms(S.pol.timeout_kill_ms) ;
+    sv_announce(0) ;
+    return ;
   }
   stop_processes() ;
 }
 
-void sv_start (void)
+static void start (void)
 {
   pid_t pid ;
-  S.start_pending = 0 ;
-  tain_add_g(&S.deadline, &tain_infinite_relative) ;
-  S.ready = 0 ;
-  S.dying = 0 ;
-  S.stop_requested = 0 ;
-  S.restart_requested = 0 ;
+  deadline_never() ;
+  S.pending = PEND_NONE ;
   S.status_text[0] = 0 ;
   if (start_limit_hit())
   {
     S.result = NCI_RESULT_START_LIMIT_HIT ;
     S.want = WANT_DOWN ;
-    set_state(NCI_STATE_FAILED) ;
-    tain_add_g(&S.deadline, &tain_infinite_relative) ;
+    enter(SV_FAILED) ;
     sv_log("start limit hit, staying down", 0, 0) ;
     sv_announce("F") ;
     return ;
   }
-  if (S.state == NCI_STATE_RESTARTING) S.restarts++ ;
+  if (S.state == SV_RESTARTING) S.restarts++ ;
   pid = spawn_run(&S.readyfd) ;
   if (pid < 0)
   {
     /* fork or pipe failed: a failed start, which Restart= may retry */
     S.result = NCI_RESULT_RESOURCES ;
-    set_state(NCI_STATE_STOPPING) ;
+    enter(SV_STOP_SIGNAL) ;
     finish_begin() ;
     return ;
   }
@@ -409,68 +327,116 @@ void sv_start (void)
   S.pgid[0] = pid ;
   S.pgid[1] = 0 ;
   S.result = NCI_RESULT_NONE ;
-  set_state(NCI_STATE_STARTING) ;
+  enter(SV_STARTING) ;
   tain_wallclock_read(&S.st.stamp) ;
   sv_announce("u") ;
   if (S.pol.readiness == READY_SIMPLE) on_ready() ;
-  else set_deadline_ms(S.pol.timeout_start_ms) ;
+  else deadline_ms(S.pol.timeout_start_ms) ;
 }
 
-static void want_up (enum want_e w) ;
+void sv_begin (void)
+{
+  if (S.want == WANT_UP) start() ;
+}
+
+static void want_up (enum want_e w)
+{
+  S.want = w ;
+  /* while a stop runs (a failing one included), the start waits for its end */
+  if (!is_down(S.state)) { sv_announce(0) ; return ; }
+  if (S.state != SV_RESTARTING) { S.limit_count = 0 ; S.restarts = 0 ; }
+  start() ;
+}
 
 /* F: the unit failed because nci-init says so (what it requires failed). Its
    result is none: the last run's own says nothing of it, and nci-init's
    .nci-init/state says why; it stays down until started again. */
 static void fail_now (char const *ev)
 {
-  S.fail_requested = 0 ;
-  S.restart_requested = 0 ;
+  S.pending = PEND_NONE ;
   S.want = WANT_DOWN ;
   S.result = NCI_RESULT_NONE ;
   S.status_text[0] = 0 ;
-  set_state(NCI_STATE_FAILED) ;
+  enter(SV_FAILED) ;
   sv_log("failed: ", "nci-init failed it", ", staying down") ;
   sv_announce(ev) ;
 }
 
+/* d (p PEND_STOP) or F (PEND_FAIL). */
+static void want_down (enum svpending_e p)
+{
+  S.want = WANT_DOWN ;
+  switch (S.state)
+  {
+    case SV_STARTING : case SV_START_POST : case SV_UP :
+      S.pending = p ;
+      stop_service() ;
+      return ;
+    case SV_RESTARTING : case SV_GAP :
+      enter(SV_DOWN) ;
+      deadline_never() ;
+      break ;
+    case SV_STOP_SCRIPT : case SV_STOP_SIGNAL : case SV_STOP_KILL : case SV_FINISHING :
+      /* a restart asked for is cancelled; a failure stays */
+      if (p == PEND_FAIL) S.pending = PEND_FAIL ;
+      else if (S.pending == PEND_RESTART) S.pending = PEND_STOP ;
+      break ;
+    case SV_DOWN : case SV_FAILED : case SV_NSTATES : break ;
+  }
+  sv_announce(0) ;
+  /* down already: failed now. Failed by itself already: its own result says more */
+  if (p == PEND_FAIL && S.state == SV_DOWN) fail_now("F") ;
+}
+
+static void restart (void)
+{
+  if (is_running(S.state))
+  {
+    S.pending = PEND_RESTART ;
+    stop_service() ;
+  }
+  else if (is_down(S.state)) want_up(S.want == WANT_DOWN ? WANT_UP : S.want) ;
+  /* during a stop: a start after it, and after the failure when it fails:
+     F, then u, in that order for nci-init */
+  else if (S.pending == PEND_FAIL) { if (S.want == WANT_DOWN) S.want = WANT_UP ; }
+  else S.pending = PEND_RESTART ;
+}
+
+/* The stop is over (the finish script exited with fwstat, or -1 for none):
+   what comes next. */
 static void after_finish (int fwstat)
 {
   int once = fwstat >= 0 && WIFEXITED(fwstat) && WEXITSTATUS(fwstat) == 125 ;
   enum nci_unitstate_result_e r = S.result ;
+  enum svpending_e p = S.pending ;
   char const *ev = once ? "OD" : "D" ;
-  tain_add_g(&S.deadline, &tain_infinite_relative) ;
+  deadline_never() ;
   tain_wallclock_read(&S.st.readystamp) ;
+  S.pending = PEND_NONE ;
   if (once) S.want = WANT_DOWN ;
   if (S.exiting)
   {
-    set_state(r == NCI_RESULT_SUCCESS || S.stop_requested ? NCI_STATE_DOWN : NCI_STATE_FAILED) ;
+    enter(r == NCI_RESULT_SUCCESS || p != PEND_NONE ? SV_DOWN : SV_FAILED) ;
     sv_announce(ev) ;
-    S.exit_now = 1 ;
     return ;
   }
-  if (S.fail_requested)
+  if (p == PEND_FAIL)
   {
-    /* a start asked for during the stop (u, o, r) comes after the failure:
-       F, then u, in that order for nci-init */
-    enum want_e w = S.restart_requested && S.want == WANT_DOWN ? WANT_UP : S.want ;
+    enum want_e w = S.want ;
     fail_now(once ? "ODF" : "DF") ;
     if (w != WANT_DOWN) want_up(w) ;
     return ;
   }
-  if (S.restart_requested || (S.stop_requested && S.want == WANT_UP))
+  if (p == PEND_RESTART || (p == PEND_STOP && S.want == WANT_UP))
   {
-    set_state(NCI_STATE_DOWN) ;
+    enter(SV_GAP) ;
     sv_announce(ev) ;
-    /* started again RESTART_GAP_MS later, not in the same instant: s6-svc -wr
-       (s6-svlisten) waits for the down letters, then for an up letter, and
-       drops whatever came in the same read as the letter it waited for */
-    S.start_pending = 1 ;
-    set_deadline_ms(RESTART_GAP_MS) ;
+    deadline_ms(RESTART_GAP_MS) ;
     return ;
   }
-  if (S.stop_requested)
+  if (p == PEND_STOP)
   {
-    set_state(NCI_STATE_DOWN) ;
+    enter(SV_DOWN) ;
     sv_announce(ev) ;
     return ;
   }
@@ -478,23 +444,23 @@ static void after_finish (int fwstat)
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, S.pol.restart_ms)] = 0 ;
-    set_state(NCI_STATE_RESTARTING) ;
+    enter(SV_RESTARTING) ;
     sv_announce(ev) ;
     /* a start that could not even fork waits a second: no busy loop */
-    if (r == NCI_RESULT_RESOURCES && S.pol.restart_ms < 1000) { set_deadline_ms(1000) ; return ; }
-    if (!S.pol.restart_ms) { sv_start() ; return ; }
+    if (r == NCI_RESULT_RESOURCES && S.pol.restart_ms < 1000) { deadline_ms(1000) ; return ; }
+    if (!S.pol.restart_ms) { start() ; return ; }
     sv_log("restarting in ", fmt, " ms") ;
-    set_deadline_ms(S.pol.restart_ms) ;
+    deadline_ms(S.pol.restart_ms) ;
     return ;
   }
   S.want = WANT_DOWN ;
   if (r == NCI_RESULT_SUCCESS)
   {
-    set_state(NCI_STATE_DOWN) ;
+    enter(SV_DOWN) ;
     sv_announce(ev) ;
     return ;
   }
-  set_state(NCI_STATE_FAILED) ;
+  enter(SV_FAILED) ;
   sv_log("failed: ", nci_unitstate_result_name(r), ", staying down") ;
   if (once) sv_announce("OFD") ;
   else sv_announce("DF") ;
@@ -526,7 +492,7 @@ static void set_exit_env (char *code, char *status, char *result)
 
 static void finish_begin (void)
 {
-  tain_add_g(&S.deadline, &tain_infinite_relative) ;
+  deadline_never() ;
   for (nci_outstream *s = &S.out ; s ; s = s == &S.out ? &S.err : 0) s->flush = 1 ;
   if (S.pol.has_finish)
   {
@@ -543,34 +509,14 @@ static void finish_begin (void)
     if (pid > 0)
     {
       S.ctlpid = pid ;
-      S.ctl = CTL_FINISH ;
-      set_state(NCI_STATE_FINISHING) ;
-      set_deadline_ms(S.pol.timeout_finish_ms) ;
+      enter(SV_FINISHING) ;
+      deadline_ms(S.pol.timeout_finish_ms) ;
       sv_announce("d") ;
       return ;
     }
   }
   sv_announce("d") ;
   after_finish(-1) ;
-}
-
-/* Type=forking: the main process is the one the PID file names, or else the one
-   child left once the started process exited (systemd's GuessMainPID=). */
-static pid_t forked_main (void)
-{
-  if (S.pol.pid_file[0])
-  {
-    char buf[PID_FMT + 2] ;
-    pid_t pid ;
-    ssize_t r = openreadnclose(S.pol.pid_file, buf, sizeof buf - 1) ;
-    if (r <= 0) { strerr_warnwu2sys("read the PID file ", S.pol.pid_file) ; return 0 ; }
-    buf[r] = 0 ;
-    buf[strcspn(buf, "\n")] = 0 ;
-    if (!pid0_scan(buf, &pid) || pid <= 0) { strerr_warnw3x("invalid PID file ", S.pol.pid_file, ": no pid in it") ; return 0 ; }
-    if (kill(pid, 0) < 0 && errno != EPERM) { strerr_warnw3x("the PID file ", S.pol.pid_file, " names a process that does not exist") ; return 0 ; }
-    return pid ;
-  }
-  return child_guess() ;
 }
 
 static void log_exit (int wstat)
@@ -587,19 +533,15 @@ static void log_exit (int wstat)
   sv_log(WCOREDUMP(wstat) ? "dumped core on " : "killed by ", name, 0) ;
 }
 
-static int exit_unknown ;
-
 static void main_died (int wstat)
 {
-  if (S.state == NCI_STATE_STARTING && S.pol.readiness == READY_FORKING && !S.ready
-   && WIFEXITED(wstat) && !WEXITSTATUS(wstat) && S.ctl == CTL_NONE)
+  if (S.state == SV_STARTING && S.pol.readiness == READY_FORKING && WIFEXITED(wstat) && !WEXITSTATUS(wstat))
   {
     pid_t pid = forked_main() ;
     if (pid > 0)
     {
       S.mainpid = pid ;
-      S.pgid[1] = getpgid(pid) ;
-      if (S.pgid[1] < 0) S.pgid[1] = 0 ;
+      S.pgid[1] = group_of(pid) ;
       sv_announce(0) ;
       on_ready() ;
       return ;
@@ -607,301 +549,193 @@ static void main_died (int wstat)
   }
   S.mainpid = 0 ;
   S.main_wstat = wstat ;
-  S.has_exit = !exit_unknown ;
-  S.ready = 0 ;
+  S.has_exit = !S.exit_unknown ;
   close_readyfd() ;
   tain_wallclock_read(&S.st.stamp) ;
-  /* a result supervise already decided (timeout, start-post failure) stands */
-  if (S.result == NCI_RESULT_NONE) S.result = S.stop_requested ? NCI_RESULT_SUCCESS : classify(wstat) ;
-  if (S.state == NCI_STATE_STOPPING && S.pol.killmode == KILL_MIXED && service_left())
+  /* a result already decided (timeout, start-post failure) stands */
+  if (S.result == NCI_RESULT_NONE) S.result = asked() ? NCI_RESULT_SUCCESS : classify(wstat) ;
+  if (is_stopping(S.state) && S.pol.killmode == KILL_MIXED && service_left())
   {
     /* KillMode=mixed: the main process got the stop signal, the rest SIGKILL */
     kill_service(SIGKILL, 1) ;
-    S.dying = 1 ;
+    enter(SV_STOP_KILL) ;
   }
-  if (S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP)
+  if (is_running(S.state))
   {
     /* Died on its own: what it left behind goes as under systemd before the
        unit is down: down-signal for control-group, SIGKILL for mixed. A
        service that had started runs its stop script first, as systemd runs
        ExecStop= (without $MAINPID) for a service that ended by itself. */
-    int was_up = S.state == NCI_STATE_UP ;
+    int was_up = S.state == SV_UP ;
     log_exit(wstat) ;
-    if (S.ctlpid) kill_ctl(SIGTERM) ;
-    set_state(NCI_STATE_STOPPING) ;
-    if (was_up && S.pol.has_stop && !S.ctlpid && spawn_ctl(CTL_STOP, "stop") > 0)
+    if (S.ctlpid) signal_ctl(SIGTERM) ;
+    if (was_up && S.pol.has_stop && !S.ctlpid && run_ctl("stop"))
     {
-      set_deadline_ms(S.pol.timeout_kill_ms) ;
+      enter(SV_STOP_SCRIPT) ;
+      deadline_ms(S.pol.timeout_kill_ms) ;
       sv_announce(0) ;
       return ;
     }
+    enter(SV_STOP_SIGNAL) ;
     if (S.pol.killmode == KILL_CONTROL_GROUP && service_left()) kill_service(S.pol.down_signal, 1) ;
-    else if (S.pol.killmode == KILL_MIXED && service_left()) { kill_service(SIGKILL, 1) ; S.dying = 1 ; }
-    set_deadline_ms(S.pol.timeout_kill_ms) ;
+    else if (S.pol.killmode == KILL_MIXED && service_left()) { kill_service(SIGKILL, 1) ; enter(SV_STOP_KILL) ; }
+    deadline_ms(S.pol.timeout_kill_ms) ;
     sv_announce(0) ;
   }
   check_stopped() ;
 }
 
+/* The control script of the state ended. One the stop ended (a start-post,
+   a reload) only lets the stop go on. */
 static void ctl_done (int wstat)
 {
-  enum ctl_e kind = S.ctl ;
   int ok = WIFEXITED(wstat) && !WEXITSTATUS(wstat) ;
-  S.ctl = CTL_NONE ;
   S.ctlpid = 0 ;
-  switch (kind)
+  switch (S.state)
   {
-    case CTL_START_POST :
-      if (S.state != NCI_STATE_STARTING) break ;
+    case SV_START_POST :
       if (ok) { became_ready() ; return ; }
       sv_log("start-post failed, stopping", 0, 0) ;
       S.result = NCI_RESULT_EXIT_CODE ;
       stop_processes() ;
       return ;
-    case CTL_STOP :
-      if (S.state == NCI_STATE_STOPPING && !S.dying) { stop_processes() ; return ; }
-      break ;
-    case CTL_RELOAD :
-      if (!ok) sv_log("reload failed", 0, 0) ;
-      break ;
-    case CTL_FINISH :
-      after_finish(wstat) ;
-      return ;
-    case CTL_NONE : break ;
+    case SV_STOP_SCRIPT : stop_processes() ; return ;
+    case SV_UP : if (!ok) sv_log("reload failed", 0, 0) ; return ;
+    case SV_FINISHING : after_finish(wstat) ; return ;
+    default : check_stopped() ; return ;
   }
-  check_stopped() ;
 }
 
-void sv_on_adopted_exit (void)
-{
-  close(S.adoptfd) ;
-  S.adoptfd = -1 ;
-  if (!S.mainpid) return ;
-  if (!S.stop_requested && S.result == NCI_RESULT_NONE) S.result = NCI_RESULT_EXIT_CODE ;
-  exit_unknown = 1 ;
-  sv_log("the service taken over has exited, its exit status unknown", 0, 0) ;
-  main_died(0) ;
-  exit_unknown = 0 ;
-}
-
-void sv_on_child (pid_t pid, int wstat)
-{
-  if (pid == S.ctlpid) ctl_done(wstat) ;
-  else if (pid == S.mainpid) main_died(wstat) ;
-  else check_stopped() ;
-}
-
-void sv_on_timeout (void)
+static void on_timeout (void)
 {
   switch (S.state)
   {
-    case NCI_STATE_STARTING :
+    case SV_STARTING : case SV_START_POST :
       sv_log("start timed out, stopping", 0, 0) ;
       S.result = NCI_RESULT_TIMEOUT ;
-      if (S.ctlpid) kill_ctl(SIGKILL) ;
+      if (S.ctlpid) signal_ctl(SIGKILL) ;
       stop_processes() ;
-      break ;
-    case NCI_STATE_STOPPING :
-      if (S.ctl == CTL_STOP && S.ctlpid)
-      {
-        sv_log("stop script timed out, killing it", 0, 0) ;
-        kill_ctl(SIGKILL) ;
-        S.ctlpid = 0 ;
-        S.ctl = CTL_NONE ;
-        stop_processes() ;
-        break ;
-      }
-      if (!S.dying)
-      {
-        sv_log("stop timed out, sending SIGKILL", 0, 0) ;
-        if (S.pol.killmode != KILL_NONE) kill_service(SIGKILL, S.pol.killmode != KILL_PROCESS) ;
-        if (S.ctlpid) kill_ctl(SIGKILL) ;
-        if (!S.stop_requested || S.result == NCI_RESULT_NONE || S.result == NCI_RESULT_SUCCESS) S.result = NCI_RESULT_TIMEOUT ;
-        S.dying = 1 ;
-      }
-      tain_add_g(&S.deadline, &tain_infinite_relative) ;
-      break ;
-    case NCI_STATE_FINISHING :
+      return ;
+    case SV_STOP_SCRIPT :
+      sv_log("stop script timed out, killing it", 0, 0) ;
+      signal_ctl(SIGKILL) ;
+      /* its end is that of any process of the service now */
+      S.ctlpid = 0 ;
+      stop_processes() ;
+      return ;
+    case SV_STOP_SIGNAL :
+      sv_log("stop timed out, sending SIGKILL", 0, 0) ;
+      if (S.pol.killmode != KILL_NONE) kill_service(SIGKILL, S.pol.killmode != KILL_PROCESS) ;
+      if (S.ctlpid) signal_ctl(SIGKILL) ;
+      if (!asked() || S.result == NCI_RESULT_NONE || S.result == NCI_RESULT_SUCCESS) S.result = NCI_RESULT_TIMEOUT ;
+      enter(SV_STOP_KILL) ;
+      deadline_never() ;
+      return ;
+    case SV_STOP_KILL :
+      /* a stop script that ran when KillMode=mixed killed the rest */
+      if (S.ctlpid) signal_ctl(SIGKILL) ;
+      deadline_never() ;
+      return ;
+    case SV_FINISHING :
       sv_log("finish timed out, killing it", 0, 0) ;
-      kill_ctl(SIGKILL) ;
-      tain_add_g(&S.deadline, &tain_infinite_relative) ;
-      break ;
-    case NCI_STATE_RESTARTING :
-      sv_start() ;
-      break ;
-    case NCI_STATE_DOWN :
-      /* an r is a start whatever is wanted; a d since then cancelled it */
-      if (S.start_pending) { sv_start() ; break ; }
-      tain_add_g(&S.deadline, &tain_infinite_relative) ;
-      break ;
-    case NCI_STATE_UP : case NCI_STATE_FAILED :
-      tain_add_g(&S.deadline, &tain_infinite_relative) ;
+      signal_ctl(SIGKILL) ;
+      deadline_never() ;
+      return ;
+    case SV_RESTARTING : case SV_GAP :
+      start() ;
+      return ;
+    case SV_DOWN : case SV_UP : case SV_FAILED : case SV_NSTATES :
       break ;
   }
-}
-
-void sv_on_ready_fd (void)
-{
-  char buf[512] ;
-  ssize_t r = read(S.readyfd, buf, sizeof buf) ;
-  if (r < 0)
-  {
-    if (errno == EAGAIN || errno == EINTR) return ;
-    strerr_warnwu1sys("read the readiness pipe") ;
-    close_readyfd() ;
-    return ;
-  }
-  /* exec readiness: EOF, the last holder exec'ed; notification-fd: a newline */
-  if (S.pol.readiness == READY_EXEC ? r == 0 : (r > 0 && memchr(buf, '\n', (size_t)r) != 0)) { on_ready() ; return ; }
-  if (!r) close_readyfd() ;
-}
-
-void sv_on_notify_ready (void)
-{
-  if (S.pol.readiness == READY_NOTIFY && S.state == NCI_STATE_STARTING && S.ctl == CTL_NONE) on_ready() ;
-}
-
-void sv_on_notify_mainpid (pid_t pid)
-{
-  if (S.state != NCI_STATE_STARTING && S.state != NCI_STATE_UP) return ;
-  S.mainpid = pid ;
-  S.pgid[1] = getpgid(pid) ;
-  if (S.pgid[1] < 0) S.pgid[1] = 0 ;
-  sv_announce(0) ;
-}
-
-void sv_on_notify_extend (unsigned long long usec)
-{
-  tain t ;
-  if (S.state != NCI_STATE_STARTING && S.state != NCI_STATE_STOPPING) return ;
-  tain_from_millisecs(&t, (int)(usec / 1000 > 0x7fffffff ? 0x7fffffff : usec / 1000)) ;
-  tain_add_g(&t, &t) ;
-  if (tain_less(&S.deadline, &t)) S.deadline = t ;
+  impossible(SE_TIMEOUT) ;
+  deadline_never() ;
 }
 
 static void reload (void)
 {
-  if (S.state != NCI_STATE_UP) return ;
-  if (!S.pol.has_reload) { if (S.mainpid) kill(S.mainpid, SIGHUP) ; return ; }
+  if (S.state != SV_UP) return ;
+  if (!S.pol.has_reload) { signal_main(SIGHUP) ; return ; }
   if (S.ctlpid) { sv_log("reload ignored: a control script is running", 0, 0) ; return ; }
-  if (spawn_ctl(CTL_RELOAD, "reload") < 0) strerr_warnwu1sys("spawn reload") ;
+  if (!run_ctl("reload")) strerr_warnwu1sys("spawn reload") ;
 }
 
-static void mark_down (int present)
+void sv_signal_main (int sig)
 {
-  if (present)
-  {
-    int fd = open_trunc("down") ;
-    if (fd < 0) strerr_warnwu2sys("create ", "down") ;
-    else fd_close(fd) ;
-  }
-  else if (unlink("down") < 0 && errno != ENOENT) strerr_warnwu2sys("remove ", "down") ;
+  if (!S.mainpid) return ;
+  signal_main(sig) ;
+  if (sig == SIGSTOP || sig == SIGCONT) { S.paused = sig == SIGSTOP ; sv_announce(0) ; }
 }
 
-static void want_up (enum want_e w)
+/* adopt.c found the service of a previous nci-supervise running. */
+void sv_take_over (int ready, int stopping)
 {
-  S.want = w ;
-  /* while the stop that fails it runs, the start waits for the failure
-     (after_finish): fail_requested stays */
-  if (is_down())
-  {
-    S.fail_requested = 0 ;
-    if (S.state == NCI_STATE_FAILED || S.state == NCI_STATE_DOWN) { S.limit_count = 0 ; S.restarts = 0 ; }
-    sv_start() ;
-  }
-  else sv_announce(0) ;
+  S.result = NCI_RESULT_NONE ;
+  enter(ready ? SV_UP : SV_STARTING) ;
+  S.want = stopping ? WANT_DOWN : WANT_UP ;
+  S.pending = stopping ? PEND_STOP : PEND_NONE ;
 }
 
-static void want_down (void)
+void sv_stay_failed (void)
 {
+  enter(SV_FAILED) ;
   S.want = WANT_DOWN ;
-  S.start_pending = 0 ;
-  if (S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP)
-  {
-    S.stop_requested = 1 ;
-    stop_service() ;
-  }
-  else if (S.state == NCI_STATE_RESTARTING)
-  {
-    set_state(NCI_STATE_DOWN) ;
-    tain_add_g(&S.deadline, &tain_infinite_relative) ;
-    sv_announce(0) ;
-  }
-  else
-  {
-    if (S.state == NCI_STATE_STOPPING || S.state == NCI_STATE_FINISHING) S.restart_requested = 0 ;
-    sv_announce(0) ;
-  }
 }
 
-static void want_fail (void)
+void sv_event (enum svevent_e ev, int arg)
 {
-  S.restart_requested = 0 ;
-  S.fail_requested = 1 ;
-  want_down() ;
-  /* down already, or only waiting to restart: failed now; else when down.
-     Failed by itself already: its own result says more */
-  if (S.state == NCI_STATE_DOWN) fail_now("F") ;
-  else if (S.state == NCI_STATE_FAILED) S.fail_requested = 0 ;
-}
-
-static void want_exit (void)
-{
-  S.exiting = 1 ;
-  if (is_down()) S.exit_now = 1 ;
-}
-
-void sv_on_control (unsigned char c)
-{
-  nci_control k = nci_control_parse(c) ;
-  switch (k.kind)
+  switch (ev)
   {
-    case NCI_CONTROL_IGNORE : break ;
-    case NCI_CONTROL_SIGNAL :
-      if (k.sig == SIGHUP) { reload() ; break ; }
+    case SE_UP : want_up(WANT_UP) ; return ;
+    case SE_ONCE : want_up(WANT_ONCE) ; return ;
+    case SE_DOWN : want_down(PEND_STOP) ; return ;
+    case SE_FAIL : want_down(PEND_FAIL) ; return ;
+    case SE_RESTART : restart() ; return ;
+    case SE_EXIT : S.exiting = 1 ; return ;
+    case SE_ONCE_AT_MOST :
+      if (S.want == WANT_UP) S.want = WANT_ONCE ;
+      sv_announce(0) ;
+      return ;
+    case SE_RELOAD : reload() ; return ;
+    case SE_MAIN_EXIT :
       if (!S.mainpid) break ;
-      kill(S.mainpid, k.sig) ;
-      if (k.sig == SIGSTOP || k.sig == SIGCONT) { paused = k.sig == SIGSTOP ; sv_announce(0) ; }
-      break ;
-    case NCI_CONTROL_RESTART :
-      if (S.state == NCI_STATE_STARTING || S.state == NCI_STATE_UP)
-      {
-        S.stop_requested = 1 ;
-        S.restart_requested = 1 ;
-        stop_service() ;
-      }
-      else if (is_down()) want_up(S.want == WANT_DOWN ? WANT_UP : S.want) ;
-      else S.restart_requested = 1 ;
-      break ;
-    case NCI_CONTROL_UP_MARK : mark_down(0) ; want_up(WANT_UP) ; break ;
-    case NCI_CONTROL_UP : want_up(WANT_UP) ; break ;
-    case NCI_CONTROL_ONCE : want_up(WANT_ONCE) ; break ;
-    case NCI_CONTROL_DOWN_MARK : mark_down(1) ; want_down() ; break ;
-    case NCI_CONTROL_DOWN : want_down() ; break ;
-    case NCI_CONTROL_FAIL : want_fail() ; break ;
-    case NCI_CONTROL_EXIT : want_exit() ; break ;
-    case NCI_CONTROL_ONCE_AT_MOST_MARK : mark_down(1) ;
-      if (S.want == WANT_UP) S.want = WANT_ONCE ;
+      main_died(arg) ;
+      return ;
+    case SE_CTL_EXIT :
+      if (!S.ctlpid) break ;
+      ctl_done(arg) ;
+      return ;
+    case SE_OTHER_EXIT : case SE_GROUP_CHECK : check_stopped() ; return ;
+    case SE_READY :
+      /* a notify READY=1 counts only while it starts; exec's and
+         notification-fd's pipe is closed here whatever the state */
+      on_ready() ;
+      return ;
+    case SE_TIMEOUT : on_timeout() ; return ;
+    case SE_ADOPTED_EXIT :
+      /* a stop with KillMode=none forgot it already */
+      if (!S.mainpid) return ;
+      if (!asked() && S.result == NCI_RESULT_NONE) S.result = NCI_RESULT_EXIT_CODE ;
+      S.exit_unknown = 1 ;
+      sv_log("the service taken over has exited, its exit status unknown", 0, 0) ;
+      main_died(0) ;
+      S.exit_unknown = 0 ;
+      return ;
+    case SE_MAINPID :
+      if (!is_running(S.state)) return ;
+      S.mainpid = (pid_t)arg ;
+      S.pgid[1] = group_of(S.mainpid) ;
       sv_announce(0) ;
-      break ;
-    case NCI_CONTROL_ONCE_AT_MOST :
-      if (S.want == WANT_UP) S.want = WANT_ONCE ;
-      sv_announce(0) ;
-      break ;
+      return ;
+    case SE_EXTEND :
+    {
+      tain t ;
+      if (S.state != SV_STARTING && S.state != SV_START_POST && !is_stopping(S.state)) return ;
+      tain_from_millisecs(&t, arg) ;
+      tain_add_g(&t, &t) ;
+      if (tain_less(&S.deadline, &t)) S.deadline = t ;
+      return ;
+    }
+    case SE_N : break ;
   }
-}
-
-void sv_on_signal (int sig)
-{
-  switch (sig)
-  {
-    case SIGTERM : want_exit() ; want_down() ; break ;
-    case SIGHUP : want_exit() ; break ;
-    case SIGQUIT : S.exit_now = 1 ; break ;
-    case SIGINT :
-      if (S.mainpid) { pid_t g = getpgid(S.mainpid) ; if (g > 0) kill(-g, SIGINT) ; }
-      S.exit_now = 1 ;
-      break ;
-    default : break ;
-  }
+  impossible(ev) ;
 }

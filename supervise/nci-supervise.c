@@ -41,20 +41,71 @@ static int signal_next (void)
   return sig ;
 }
 
+static int exit_now ;
+
+/* SIGTERM: stop the service, then exit; SIGHUP: exit once it is down;
+   SIGQUIT: exit now, the service left running; SIGINT: the same, and the
+   service's group gets it too. */
+static void on_signal (int sig)
+{
+  switch (sig)
+  {
+    case SIGTERM : sv_event(SE_EXIT, 0) ; sv_event(SE_DOWN, 0) ; break ;
+    case SIGHUP : sv_event(SE_EXIT, 0) ; break ;
+    case SIGQUIT : exit_now = 1 ; break ;
+    case SIGINT :
+      if (S.mainpid) { pid_t g = getpgid(S.mainpid) ; if (g > 0) kill(-g, SIGINT) ; }
+      exit_now = 1 ;
+      break ;
+    default : break ;
+  }
+}
+
+static void on_child (pid_t pid, int wstat)
+{
+  if (pid == S.ctlpid) sv_event(SE_CTL_EXIT, wstat) ;
+  else if (pid == S.mainpid) sv_event(SE_MAIN_EXIT, wstat) ;
+  else sv_event(SE_OTHER_EXIT, 0) ;
+}
+
+/* exec readiness: EOF, the last holder exec'ed; notification-fd: a newline */
+static void on_ready_fd (void)
+{
+  char buf[512] ;
+  ssize_t r = read(S.readyfd, buf, sizeof buf) ;
+  if (r < 0)
+  {
+    if (errno == EAGAIN || errno == EINTR) return ;
+    strerr_warnwu1sys("read the readiness pipe") ;
+    fd_close(S.readyfd) ;
+    S.readyfd = -1 ;
+    return ;
+  }
+  if (S.pol.readiness == READY_EXEC ? r == 0 : (r > 0 && memchr(buf, '\n', (size_t)r) != 0)) { sv_event(SE_READY, 0) ; return ; }
+  if (!r) { fd_close(S.readyfd) ; S.readyfd = -1 ; }
+}
+
+static void on_adopted_exit (void)
+{
+  close(S.adoptfd) ;
+  S.adoptfd = -1 ;
+  sv_event(SE_ADOPTED_EXIT, 0) ;
+}
+
 static void handle_signals (void)
 {
   for (;;)
   {
     int sig = signal_next() ;
     if (!sig) return ;
-    if (sig != SIGCHLD) { sv_on_signal(sig) ; continue ; }
+    if (sig != SIGCHLD) { on_signal(sig) ; continue ; }
     for (;;)
     {
       int wstat ;
       pid_t pid = waitpid(-1, &wstat, WNOHANG) ;
       if (pid < 0 && errno == EINTR) continue ;
       if (pid <= 0) break ;
-      sv_on_child(pid, wstat) ;
+      on_child(pid, wstat) ;
     }
   }
 }
@@ -162,7 +213,7 @@ static int group_timed ;
 
 static void loop (void)
 {
-  while (!S.exit_now)
+  while (!exit_now && !sv_gone())
   {
     iopause_fd x[9] ;
     unsigned int n = 0, isig, ictl, inotify = 8, iready = 8, iout = 8, ierr = 8, wout = 8, werr = 8 ;
@@ -185,7 +236,7 @@ static void loop (void)
       /* the nearest of: the state machine's deadline, a group re-check, a deferred
          publish, the making of the next status files */
       tain d = S.deadline ;
-      if (!S.group_wait) group_timed = 0 ;
+      if (!sv_group_wait()) group_timed = 0 ;
       else if (!group_timed)
       {
         tain soon ;
@@ -205,8 +256,8 @@ static void loop (void)
       /* deaths first: a service that exec'ed and died at once is a failed start,
          not a ready one */
       if (x[isig].revents & IOPAUSE_READ) handle_signals() ;
-      if (iadopt < n && x[iadopt].revents && S.adoptfd >= 0) sv_on_adopted_exit() ;
-      if (iready < n && x[iready].revents && S.readyfd == readyfd) sv_on_ready_fd() ;
+      if (iadopt < n && x[iadopt].revents && S.adoptfd >= 0) on_adopted_exit() ;
+      if (iready < n && x[iready].revents && S.readyfd == readyfd) on_ready_fd() ;
       if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
       if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
       if (iout < n && x[iout].revents) out_read(&S.out) ;
@@ -216,12 +267,12 @@ static void loop (void)
     }
     /* what is due is done whether or not the turn had events: a service that
        writes without a pause must not hold off the timeout of its own stop */
-    if (!S.exit_now)
+    if (!exit_now && !sv_gone())
     {
-      if (group_timed && !tain_future(&group_at)) { group_timed = 0 ; sv_on_group_check() ; }
+      if (group_timed && !tain_future(&group_at)) { group_timed = 0 ; sv_event(SE_GROUP_CHECK, 0) ; }
       if (later && !tain_future(&pub)) sv_publish() ;
       if (prepare && !tain_future(&prep)) sv_prepare() ;
-      if (!tain_future(&S.deadline)) sv_on_timeout() ;
+      if (!tain_future(&S.deadline)) sv_event(SE_TIMEOUT, 0) ;
     }
     /* a partial line is emitted once its writer is gone and the pipe is empty */
     if (S.out.flush && nci_outstream_wants_read(&S.out)) out_read(&S.out) ;
@@ -288,14 +339,14 @@ int main (int argc, char const *const *argv)
     if (coe(reportfd) < 0) strerr_diefu1sys(111, "set close-on-exec on the report fd") ;
     S.reportfd = reportfd ;
   }
-  if (adopt()) sv_announce(S.ready ? "sU" : "s") ;
+  if (adopt()) sv_announce(S.state == SV_UP ? "sU" : "s") ;
   /* under nci-init, a new nci-supervise replaces one that died: what had
      failed stays failed, as systemd keeps it (by hand, s6's way: it starts) */
   else if (S.reportfd >= 0 && failed_before()) sv_announce("s") ;
   else
   {
     sv_announce("s") ;
-    if (S.want == WANT_UP) sv_start() ;
+    sv_begin() ;
   }
   loop() ;
   sv_announce("x") ;

@@ -52,14 +52,14 @@ static int from_service (pid_t pid)
 
 static void handle_line (char const *s, size_t n)
 {
-  if (n == 7 && !memcmp(s, "READY=1", 7)) sv_on_notify_ready() ;
+  if (n == 7 && !memcmp(s, "READY=1", 7) && S.pol.readiness == READY_NOTIFY) sv_event(SE_READY, 0) ;
   else if (n > 8 && !memcmp(s, "MAINPID=", 8))
   {
     char num[PID_FMT + 1] ;
     pid_t pid ;
     if (n - 8 > PID_FMT) return ;
     memcpy(num, s + 8, n - 8) ; num[n - 8] = 0 ;
-    if (pid0_scan(num, &pid) && pid > 0) sv_on_notify_mainpid(pid) ;
+    if (pid0_scan(num, &pid) && pid > 0) sv_event(SE_MAINPID, (int)pid) ;
   }
   else if (n >= 7 && !memcmp(s, "STATUS=", 7))
   {
@@ -75,7 +75,7 @@ static void handle_line (char const *s, size_t n)
     uint64_t usec ;
     if (n - 20 > UINT64_FMT) return ;
     memcpy(num, s + 20, n - 20) ; num[n - 20] = 0 ;
-    if (uint640_scan(num, &usec)) sv_on_notify_extend(usec) ;
+    if (uint640_scan(num, &usec)) sv_event(SE_EXTEND, (int)(usec / 1000 > 0x7fffffff ? 0x7fffffff : usec / 1000)) ;
   }
 }
 

@@ -48,31 +48,72 @@ extern void policy_read (policy *p, char const *dir) ;
 extern int notify_open (char const *path) ;
 extern void notify_read (int fd) ;
 
-/* The state machine. */
-enum ctl_e { CTL_NONE, CTL_START_POST, CTL_STOP, CTL_RELOAD, CTL_FINISH } ;
+/* The state machine (machine.c): a service's life is one state, changed there
+   only, on the events below; doc/state.md has the table of what each event
+   does in each state, and tests/unit/test_supervise_machine.c checks the code
+   against it. */
+enum svstate_e
+{
+  SV_DOWN,        /* not running, not failed */
+  SV_GAP,         /* down after a restart (r): started again RESTART_GAP_MS later */
+  SV_FAILED,      /* down after a failure, not restarted */
+  SV_RESTARTING,  /* down, waiting restart-sec before Restart= starts it again */
+  SV_STARTING,    /* run started, not ready */
+  SV_START_POST,  /* ready: its start-post script runs */
+  SV_UP,          /* ready (a reload script may run) */
+  SV_STOP_SCRIPT, /* its stop script (ExecStop=) runs */
+  SV_STOP_SIGNAL, /* down-signal sent per kill-mode: waits for its processes, SIGKILL at the deadline */
+  SV_STOP_KILL,   /* SIGKILL sent: waits for its processes */
+  SV_FINISHING,   /* its finish script runs */
+  SV_NSTATES
+} ;
+
+enum svevent_e
+{
+  SE_UP,          /* u: wanted up */
+  SE_ONCE,        /* o: started once */
+  SE_DOWN,        /* d: wanted down */
+  SE_RESTART,     /* r */
+  SE_FAIL,        /* F: nci-init failed the unit */
+  SE_EXIT,        /* x: exit once down */
+  SE_ONCE_AT_MOST,/* O */
+  SE_RELOAD,      /* h */
+  SE_MAIN_EXIT,   /* the main process exited (arg: wait status) */
+  SE_CTL_EXIT,    /* the control script (start-post, stop, reload, finish) exited (arg: wait status) */
+  SE_OTHER_EXIT,  /* another process of the service was reaped */
+  SE_READY,       /* its readiness came (exec, notify, notification-fd) */
+  SE_TIMEOUT,     /* the deadline passed */
+  SE_GROUP_CHECK, /* a look whether processes of a stopped service are left */
+  SE_ADOPTED_EXIT,/* the main process taken over from an earlier nci-supervise ended */
+  SE_MAINPID,     /* MAINPID= (arg: the pid) */
+  SE_EXTEND,      /* EXTEND_TIMEOUT_USEC= (arg: milliseconds) */
+  SE_N
+} ;
+
+/* What the current or next stop was asked to lead to. */
+enum svpending_e { PEND_NONE, PEND_STOP, PEND_RESTART, PEND_FAIL } ;
 enum want_e { WANT_DOWN, WANT_UP, WANT_ONCE } ;
+
+extern char const *const svstate_names[SV_NSTATES] ;
+extern char const *const svevent_names[SE_N] ;
 
 typedef struct sv_s sv ;
 struct sv_s
 {
   char const *name ;
-  enum nci_unitstate_state_e state ;
+  enum svstate_e state ;
+  /* control beside the state, three fields: */
   enum want_e want ;
-  int stop_requested ;          /* the current stop was asked for: no Restart= decision */
-  int restart_requested ;       /* r: start again once down */
-  int fail_requested ;          /* F: failed once down (nci-init failed the unit) */
-  int start_pending ;           /* down after r: start again at the deadline */
-  int exiting ;                 /* exit once the service is down */
-  int exit_now ;
-  int dying ;                   /* SIGKILL already sent for this stop */
-  int group_wait ;              /* stopped but for processes of its group: look again soon */
+  enum svpending_e pending ;
+  int exiting ;                 /* x: exit once the service is down */
   pid_t mainpid ;
   pid_t pgid[2] ;               /* the service's session, and the forked daemon's group */
-  pid_t ctlpid ;
-  enum ctl_e ctl ;
-  int ready ;
+  pid_t ctlpid ;                /* the control script the state runs (or a reload, or one being ended) */
+  int paused ;                  /* SIGSTOP sent, no SIGCONT since */
   int main_wstat ;
   int has_exit ;
+  int exit_unknown ;            /* the main process ending was taken over: its status is not known */
+  uint64_t since_ms ;           /* when the state shown last changed */
   enum nci_unitstate_result_e result ;
   unsigned int restarts ;
   tain deadline ;
@@ -95,16 +136,15 @@ struct sv_s
 
 extern sv S ;
 
-extern void sv_start (void) ;
-extern void sv_on_child (pid_t pid, int wstat) ;
-extern void sv_on_timeout (void) ;
-extern void sv_on_group_check (void) ;
-extern void sv_on_ready_fd (void) ;
-extern void sv_on_notify_ready (void) ;
-extern void sv_on_notify_mainpid (pid_t pid) ;
-extern void sv_on_notify_extend (unsigned long long usec) ;
-extern void sv_on_control (unsigned char c) ;
-extern void sv_on_signal (int sig) ;
+extern void sv_event (enum svevent_e ev, int arg) ;
+extern void sv_begin (void) ;   /* the first start, when wanted up */
+extern enum nci_unitstate_state_e sv_shown_state (void) ;
+extern int sv_gone (void) ;      /* exiting and down: nci-supervise may exit */
+extern int sv_group_wait (void) ;  /* stopped but for processes of its group: look again soon */
+extern void sv_take_over (int ready, int stopping) ;  /* adopt.c found its service running */
+extern void sv_stay_failed (void) ;  /* adopt.c found it failed */
+extern void sv_signal_main (int sig) ;  /* a control byte's signal to the main process */
+/* publish.c */
 extern void sv_announce (char const *event) ;  /* a change, and its event letters (or 0) */
 extern void sv_publish (void) ;  /* writes the status files and sends the letters, if anything changed */
 extern int sv_publish_later (tain *when) ;  /* 1: sv_publish may wait until *when */
@@ -121,9 +161,15 @@ extern pid_t spawn_script (char const *script, char const *const *args, char con
 extern void kill_service (int sig, int all) ;
 extern int service_left (void) ;
 extern pid_t child_guess (void) ;
+/* Type=forking: the main process once the started one exited, 0 when unknown */
+extern pid_t forked_main (void) ;
+extern void signal_ctl (int sig) ;
+extern void signal_main (int sig) ;
+extern pid_t group_of (pid_t pid) ;
 
 /* Files of the service directory. */
 extern void control_init (void) ;
+extern void sv_on_control (unsigned char c) ;
 
 /* A service left running by a previous nci-supervise on the same directory (it
    died; nci-init started this one) is taken over, not started twice. */
@@ -131,6 +177,5 @@ extern int adopt (void) ;
 /* A service the previous nci-supervise left failed stays failed and down:
    returns 1 when so (the state is taken over). */
 extern int failed_before (void) ;
-extern void sv_on_adopted_exit (void) ;
 
 #endif

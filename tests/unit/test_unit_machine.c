@@ -21,6 +21,7 @@
 
 #include "../../init/init.h"
 #include "check_run.h"
+#include "state_table.h"
 
 char const *PROG = "test_unit_machine" ;
 init_t G ;
@@ -138,13 +139,6 @@ struct world_s
 static int const oneshot_states[] = { U_WAITING, U_STARTING, U_TIMED_OUT, U_UP, U_POST, U_DONE, U_STOPPING, U_FAILED, U_FAILED_STOPPING, U_ABORTING, U_SHUT_STOPPING, U_STOPPED } ;
 static int const longrun_states[] = { U_WAITING, U_STARTING, U_UP, U_UNBINDING, U_DONE, U_FAILING, U_FAILED, U_SHUT_STOPPING, U_STOPPED } ;
 
-static int in (int s, int const *v, unsigned int n)
-{
-  for (unsigned int i = 0 ; i < n ; i++) if (v[i] == s) return 1 ;
-  return 0 ;
-}
-#define IN(s, ...) in(s, (int const[]){ __VA_ARGS__ }, sizeof((int const[]){ __VA_ARGS__ }) / sizeof(int))
-
 /* Whether a state can be in that world. */
 static int consistent (int longrun, int s, world const *w)
 {
@@ -236,105 +230,14 @@ static int world_next (int longrun, world *w, unsigned int *k)
   return 1 ;
 }
 
-static int state_by_name (char const *s, size_t n)
-{
-  for (int i = 0 ; i < U_NSTATES ; i++)
-    if (strlen(ustate_names[i]) == n && !memcmp(ustate_names[i], s, n)) return i ;
-  return -1 ;
-}
-
-/* doc/state.md's table for a kind: cell[state][event] a bit set of states,
-   bit U_NSTATES for "!"; -1 for a row the table lacks. */
-static void table_read (char const *heading, long cell[U_NSTATES][EV_N])
-{
-  FILE *f = fopen("doc/state.md", "r") ;
-  char line[4096] ;
-  int on = 0, col[EV_N + 1], ncol = 0 ;
-  ck_assert_msg(f != 0, "cannot open doc/state.md (run from the source tree)") ;
-  for (int s = 0 ; s < U_NSTATES ; s++) for (int e = 0 ; e < EV_N ; e++) cell[s][e] = -1 ;
-  while (fgets(line, sizeof line, f))
-  {
-    if (!strncmp(line, "### ", 4)) { on = !strncmp(line + 4, heading, strlen(heading)) ; ncol = 0 ; continue ; }
-    if (!on || line[0] != '|') continue ;
-    {
-      char *p = line + 1, *fields[EV_N + 2] ;
-      int nf = 0 ;
-      while (nf < EV_N + 2)
-      {
-        char *bar = strchr(p, '|') ;
-        if (!bar) break ;
-        *bar = 0 ;
-        while (*p == ' ' || *p == '`') p++ ;
-        {
-          char *e = bar ;
-          while (e > p && (e[-1] == ' ' || e[-1] == '`')) *--e = 0 ;
-        }
-        fields[nf++] = p ;
-        p = bar + 1 ;
-      }
-      if (!ncol)
-      {
-        /* the header: the events, by name */
-        for (int i = 1 ; i < nf ; i++)
-        {
-          col[i] = -1 ;
-          for (int e = 0 ; e < EV_N ; e++) if (!strcmp(fields[i], uevent_names[e])) col[i] = e ;
-          ck_assert_msg(col[i] >= 0, "doc/state.md, %s: no event %s", heading, fields[i]) ;
-        }
-        ncol = nf ;
-        continue ;
-      }
-      if (fields[0][0] == '-') continue ;
-      {
-        int s = state_by_name(fields[0], strlen(fields[0])) ;
-        ck_assert_msg(s >= 0, "doc/state.md, %s: no state %s", heading, fields[0]) ;
-        ck_assert_msg(nf == ncol, "doc/state.md, %s: row %s has %d cells, not %d", heading, fields[0], nf, ncol) ;
-        for (int i = 1 ; i < nf ; i++)
-        {
-          long set = 0 ;
-          char *q = fields[i] ;
-          while (*q)
-          {
-            size_t n = strcspn(q, "/") ;
-            if (n == 1 && *q == '!') set |= 1L << U_NSTATES ;
-            else if (n == 1 && *q == '=') set |= 1L << s ;
-            else
-            {
-              int t = state_by_name(q, n) ;
-              ck_assert_msg(t >= 0, "doc/state.md, %s: row %s: no state %.*s", heading, fields[0], (int)n, q) ;
-              set |= 1L << t ;
-            }
-            q += n ;
-            if (*q == '/') q++ ;
-          }
-          cell[s][col[i]] = set ;
-        }
-      }
-    }
-  }
-  fclose(f) ;
-}
-
-static void cell_fmt (char *buf, size_t max, int s, long set)
-{
-  size_t n = 0 ;
-  buf[0] = 0 ;
-  if (set == (1L << s)) { snprintf(buf, max, "=") ; return ; }
-  for (int t = 0 ; t <= U_NSTATES ; t++)
-    if (set & (1L << t))
-    {
-      n += (size_t)snprintf(buf + n, max - n, "%s%s", n ? "/" : "", t == U_NSTATES ? "!" : t == s ? "=" : ustate_names[t]) ;
-      if (n >= max) return ;
-    }
-}
-
 static void walk (int longrun, char const *heading)
 {
-  static long doc[U_NSTATES][EV_N] ;
+  static long doc[U_NSTATES * EV_N] ;
+  state_table st = { .states = ustate_names, .nstates = U_NSTATES, .events = uevent_names, .nevents = EV_N, .heading = heading, .cell = doc } ;
   int const *states = longrun ? longrun_states : oneshot_states ;
   unsigned int ns = longrun ? sizeof longrun_states / sizeof *longrun_states : sizeof oneshot_states / sizeof *oneshot_states ;
   int bad = 0 ;
-  table_read(heading, doc) ;
+  state_table_read(&st) ;
   tain_now_set_stopwatch_g() ;
   for (unsigned int si = 0 ; si < ns ; si++)
   {
@@ -345,7 +248,6 @@ static void walk (int longrun, char const *heading)
       unsigned int k = 0 ;
       world w ;
       int sent = 0 ;
-      char want[256], have[256] ;
       while (world_next(longrun, &w, &k))
       {
         int arg ;
@@ -372,11 +274,7 @@ static void walk (int longrun, char const *heading)
         got = internal_errors ? 1L << U_NSTATES : 1L << units[0].state ;
         ck_assert_int_eq((int)units[0].state, s) ;
       }
-      if (got == doc[s][ev]) continue ;
-      cell_fmt(want, sizeof want, s, doc[s][ev] < 0 ? 0 : doc[s][ev]) ;
-      cell_fmt(have, sizeof have, s, got) ;
-      printf("%s: %s x %s: doc/state.md says %s, the machine does %s\n", heading, ustate_names[s], uevent_names[ev], doc[s][ev] < 0 ? "nothing" : want, have) ;
-      bad++ ;
+      bad += state_table_check(&st, s, ev, got) ;
     }
   }
   ck_assert_msg(!bad, "%s: %d pairs differ from doc/state.md", heading, bad) ;
