@@ -18,7 +18,7 @@
    It is not its child: its end is seen through a pidfd, and its exit status is
    nci-init's to reap, so it is not known here. */
 
-int adopt (void)
+int adopt (sv *s)
 {
   nci_unitstate u ;
   char fmt[PID_FMT] ;
@@ -27,31 +27,31 @@ int adopt (void)
   if (u.pid <= 0 || (u.state != NCI_STATE_UP && u.state != NCI_STATE_STARTING && u.state != NCI_STATE_STOPPING)) return 0 ;
   fd = (int)syscall(SYS_pidfd_open, u.pid, 0) ;
   if (fd < 0) return 0 ;
-  if (!nci_svstatus_read(".", &S.st)) { close(fd) ; return 0 ; }
-  S.adoptfd = fd ;
-  S.mainpid = u.pid ;
-  S.pgid[0] = getsid(u.pid) ;
-  if (S.pgid[0] < 0) S.pgid[0] = 0 ;
-  S.pgid[1] = getpgid(u.pid) ;
-  if (S.pgid[1] < 0 || S.pgid[1] == S.pgid[0]) S.pgid[1] = 0 ;
-  S.restarts = u.restarts ;
-  sv_take_over(u.ready, u.state == NCI_STATE_STOPPING) ;
-  memcpy(S.status_text, u.status, sizeof S.status_text) ;
+  if (!nci_svstatus_read(".", &s->st)) { close(fd) ; return 0 ; }
+  s->adoptfd = fd ;
+  s->mainpid = u.pid ;
+  s->pgid[0] = getsid(u.pid) ;
+  if (s->pgid[0] < 0) s->pgid[0] = 0 ;
+  s->pgid[1] = getpgid(u.pid) ;
+  if (s->pgid[1] < 0 || s->pgid[1] == s->pgid[0]) s->pgid[1] = 0 ;
+  s->restarts = u.restarts ;
+  sv_take_over(s, u.ready, u.state == NCI_STATE_STOPPING) ;
+  memcpy(s->status_text, u.status, sizeof s->status_text) ;
   fmt[pid_fmt(fmt, u.pid)] = 0 ;
-  sv_log("took over the running service, pid ", fmt, 0) ;
+  sv_log(s, "took over the running service, pid ", fmt, 0) ;
   return 1 ;
 }
 
-int failed_before (void)
+int failed_before (sv *s)
 {
   nci_unitstate u ;
   if (!nci_unitstate_read(".", &u) || u.state != NCI_STATE_FAILED) return 0 ;
-  sv_stay_failed() ;
-  S.result = u.result ;
-  S.restarts = u.restarts ;
-  S.has_exit = u.has_exit ;
-  S.main_wstat = u.wstat ;
-  memcpy(S.status_text, u.status, sizeof S.status_text) ;
-  sv_log("stays down: it had failed", 0, 0) ;
+  sv_stay_failed(s) ;
+  s->result = u.result ;
+  s->restarts = u.restarts ;
+  s->has_exit = u.has_exit ;
+  s->main_wstat = u.wstat ;
+  memcpy(s->status_text, u.status, sizeof s->status_text) ;
+  sv_log(s, "stays down: it had failed", 0, 0) ;
   return 1 ;
 }

@@ -16,42 +16,42 @@
    daemon's group. supervise is their subreaper, so whatever they leave behind
    comes back to it and is reaped. */
 
-static void send (int sig, int all)
+static void send (sv *s, int sig, int all)
 {
   int covered = 0 ;
   if (all)
   {
     /* the main process once: in the group signalled, a second signal would
        run its handler twice (a shell's trap does) */
-    pid_t g = S.mainpid > 0 ? getpgid(S.mainpid) : -1 ;
+    pid_t g = s->mainpid > 0 ? getpgid(s->mainpid) : -1 ;
     for (unsigned int i = 0 ; i < 2 ; i++)
-      if (S.pgid[i] > 0)
+      if (s->pgid[i] > 0)
       {
-        kill(-S.pgid[i], sig) ;
-        if (g == S.pgid[i]) covered = 1 ;
+        kill(-s->pgid[i], sig) ;
+        if (g == s->pgid[i]) covered = 1 ;
       }
   }
-  if (S.mainpid > 0 && !covered) kill(S.mainpid, sig) ;
+  if (s->mainpid > 0 && !covered) kill(s->mainpid, sig) ;
 }
 
-void kill_service (int sig, int all)
+void kill_service (sv *s, int sig, int all)
 {
-  send(sig, all) ;
+  send(s, sig, all) ;
   /* a stopped process must wake up to act on the signal */
-  if (sig != SIGKILL && sig != SIGCONT) send(SIGCONT, all) ;
+  if (sig != SIGKILL && sig != SIGCONT) send(s, SIGCONT, all) ;
 }
 
-int service_left (void)
+int service_left (sv *s)
 {
   for (unsigned int i = 0 ; i < 2 ; i++)
-    if (S.pgid[i] > 0 && (kill(-S.pgid[i], 0) == 0 || errno == EPERM)) return 1 ;
+    if (s->pgid[i] > 0 && (kill(-s->pgid[i], 0) == 0 || errno == EPERM)) return 1 ;
   return 0 ;
 }
 
 /* The one child of supervise that is not a script it runs, from the kernel's
    list of its children (which includes what it adopted as a subreaper); 0 when
    there is none or more than one. */
-pid_t child_guess (void)
+pid_t child_guess (sv *s)
 {
   static char buf[4096] ;
   pid_t v[64] ;
@@ -59,7 +59,7 @@ pid_t child_guess (void)
   ssize_t n = nci_children(buf, sizeof buf, v, 64) ;
   for (ssize_t i = 0 ; i < n ; i++)
   {
-    if (v[i] == S.ctlpid) continue ;
+    if (v[i] == s->ctlpid) continue ;
     if (found) return 0 ;
     found = v[i] ;
   }
@@ -68,32 +68,32 @@ pid_t child_guess (void)
 
 /* Type=forking: the main process is the one the PID file names, or else the one
    child left once the started process exited (systemd's GuessMainPID=). */
-pid_t forked_main (void)
+pid_t forked_main (sv *s)
 {
-  if (S.pol.pid_file[0])
+  if (s->pol.pid_file[0])
   {
     char buf[PID_FMT + 2] ;
     pid_t pid ;
-    ssize_t r = openreadnclose(S.pol.pid_file, buf, sizeof buf - 1) ;
-    if (r <= 0) { strerr_warnwu2sys("read the PID file ", S.pol.pid_file) ; return 0 ; }
+    ssize_t r = openreadnclose(s->pol.pid_file, buf, sizeof buf - 1) ;
+    if (r <= 0) { strerr_warnwu2sys("read the PID file ", s->pol.pid_file) ; return 0 ; }
     buf[r] = 0 ;
     buf[strcspn(buf, "\n")] = 0 ;
-    if (!pid0_scan(buf, &pid) || pid <= 0) { strerr_warnw3x("invalid PID file ", S.pol.pid_file, ": no pid in it") ; return 0 ; }
-    if (kill(pid, 0) < 0 && errno != EPERM) { strerr_warnw3x("the PID file ", S.pol.pid_file, " names a process that does not exist") ; return 0 ; }
+    if (!pid0_scan(buf, &pid) || pid <= 0) { strerr_warnw3x("invalid PID file ", s->pol.pid_file, ": no pid in it") ; return 0 ; }
+    if (kill(pid, 0) < 0 && errno != EPERM) { strerr_warnw3x("the PID file ", s->pol.pid_file, " names a process that does not exist") ; return 0 ; }
     return pid ;
   }
-  return child_guess() ;
+  return child_guess(s) ;
 }
 
 /* The control script's whole group: it may have started others. */
-void signal_ctl (int sig)
+void signal_ctl (sv *s, int sig)
 {
-  if (S.ctlpid > 0) kill(-S.ctlpid, sig) ;
+  if (s->ctlpid > 0) kill(-s->ctlpid, sig) ;
 }
 
-void signal_main (int sig)
+void signal_main (sv *s, int sig)
 {
-  if (S.mainpid > 0) kill(S.mainpid, sig) ;
+  if (s->mainpid > 0) kill(s->mainpid, sig) ;
 }
 
 /* The process group of pid, 0 when it has none (gone). */

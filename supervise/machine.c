@@ -31,8 +31,6 @@
    whatever came in the same read as the letter it waited for */
 #define RESTART_GAP_MS 10
 
-sv S ;
-
 char const *const svstate_names[SV_NSTATES] =
 {
   [SV_DOWN] = "down",
@@ -98,89 +96,89 @@ static enum nci_unitstate_state_e shown (enum svstate_e s)
   }
 }
 
-enum nci_unitstate_state_e sv_shown_state (void)
+enum nci_unitstate_state_e sv_shown_state (sv *s)
 {
-  return shown(S.state) ;
+  return shown(s->state) ;
 }
 
-int sv_gone (void)
+int sv_gone (sv *s)
 {
-  return S.exiting && is_down(S.state) ;
+  return s->exiting && is_down(s->state) ;
 }
 
 /* A stop waiting on processes that are not nci-supervise's children (a
    service taken over from a dead nci-supervise): their end sends no SIGCHLD. */
-int sv_group_wait (void)
+int sv_group_wait (sv *s)
 {
-  return is_stopping(S.state) && !S.mainpid && !S.ctlpid ;
+  return is_stopping(s->state) && !s->mainpid && !s->ctlpid ;
 }
 
 /* Whether the stop was asked for: the service's end is then no failure, and
    Restart= does not decide what comes after. */
-static int asked (void)
+static int asked (sv *s)
 {
-  return S.pending != PEND_NONE ;
+  return s->pending != PEND_NONE ;
 }
 
-static void enter (enum svstate_e s)
+static void enter (sv *s, enum svstate_e to)
 {
-  if (shown(s) != shown(S.state))
+  if (shown(to) != shown(s->state))
   {
     struct timespec ts ;
     if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
-      S.since_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
+      s->since_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 ;
   }
-  S.state = s ;
+  s->state = to ;
 }
 
-static void impossible (enum svevent_e ev)
+static void impossible (sv *s, enum svevent_e ev)
 {
-  sv_log("internal error: event ", svevent_names[ev], " in this state:") ;
-  sv_log("internal error: ... ", svstate_names[S.state], 0) ;
+  sv_log(s, "internal error: event ", svevent_names[ev], " in this state:") ;
+  sv_log(s, "internal error: ... ", svstate_names[s->state], 0) ;
 }
 
-static void deadline_never (void)
+static void deadline_never (sv *s)
 {
-  tain_add_g(&S.deadline, &tain_infinite_relative) ;
+  tain_add_g(&s->deadline, &tain_infinite_relative) ;
 }
 
-static void deadline_ms (unsigned int ms)
+static void deadline_ms (sv *s, unsigned int ms)
 {
   tain t ;
-  if (!ms || !tain_from_millisecs(&t, (int)ms)) { deadline_never() ; return ; }
-  tain_add_g(&S.deadline, &t) ;
+  if (!ms || !tain_from_millisecs(&t, (int)ms)) { deadline_never(s) ; return ; }
+  tain_add_g(&s->deadline, &t) ;
 }
 
 /* systemd's StartLimitBurst= in StartLimitIntervalSec=: a window opens at the
    first start and counts starts until it has passed. */
-static int start_limit_hit (void)
+static int start_limit_hit (sv *s)
 {
   tain end, iv ;
-  if (!S.pol.burst || !S.pol.interval_ms) return 0 ;
-  tain_from_millisecs(&iv, (int)S.pol.interval_ms) ;
-  tain_add(&end, &S.limit_begin, &iv) ;
-  if (!S.limit_count || !tain_less(&STAMP, &end))
+  if (!s->pol.burst || !s->pol.interval_ms) return 0 ;
+  tain_from_millisecs(&iv, (int)s->pol.interval_ms) ;
+  tain_add(&end, &s->limit_begin, &iv) ;
+  if (!s->limit_count || !tain_less(&STAMP, &end))
   {
-    S.limit_begin = STAMP ;
-    S.limit_count = 0 ;
+    s->limit_begin = STAMP ;
+    s->limit_count = 0 ;
   }
-  if (S.limit_count >= S.pol.burst) return 1 ;
-  S.limit_count++ ;
+  if (s->limit_count >= s->pol.burst) return 1 ;
+  s->limit_count++ ;
   return 0 ;
 }
 
-static void close_readyfd (void)
+static void close_readyfd (sv *s)
 {
-  if (S.readyfd >= 0) { fd_close(S.readyfd) ; S.readyfd = -1 ; }
+  if (s->readyfd >= 0) { fd_close(s->readyfd) ; s->readyfd = -1 ; }
 }
 
-static int success_status (int wstat)
+static int success_status (sv *s, int wstat)
 {
   if (WIFEXITED(wstat))
   {
     int code = WEXITSTATUS(wstat) ;
-    if (!code || S.pol.ignore_failure) return 1 ;
-    for (unsigned int i = 0 ; i < S.pol.nsuccess_codes ; i++) if (S.pol.success_codes[i] == code) return 1 ;
+    if (!code || s->pol.ignore_failure) return 1 ;
+    for (unsigned int i = 0 ; i < s->pol.nsuccess_codes ; i++) if (s->pol.success_codes[i] == code) return 1 ;
     return 0 ;
   }
   if (WIFSIGNALED(wstat))
@@ -188,22 +186,22 @@ static int success_status (int wstat)
     int sig = WTERMSIG(wstat) ;
     /* systemd counts these as a clean exit of a service */
     if (sig == SIGHUP || sig == SIGINT || sig == SIGTERM || sig == SIGPIPE) return 1 ;
-    for (unsigned int i = 0 ; i < S.pol.nsuccess_signals ; i++) if (S.pol.success_signals[i] == sig) return 1 ;
+    for (unsigned int i = 0 ; i < s->pol.nsuccess_signals ; i++) if (s->pol.success_signals[i] == sig) return 1 ;
   }
   return 0 ;
 }
 
-static enum nci_unitstate_result_e classify (int wstat)
+static enum nci_unitstate_result_e classify (sv *s, int wstat)
 {
-  if (success_status(wstat)) return NCI_RESULT_SUCCESS ;
+  if (success_status(s, wstat)) return NCI_RESULT_SUCCESS ;
   if (WIFEXITED(wstat)) return NCI_RESULT_EXIT_CODE ;
   return WCOREDUMP(wstat) ? NCI_RESULT_CORE_DUMP : NCI_RESULT_SIGNAL ;
 }
 
-static int restart_applies (enum nci_unitstate_result_e r)
+static int restart_applies (sv *s, enum nci_unitstate_result_e r)
 {
   int abnormal = r == NCI_RESULT_SIGNAL || r == NCI_RESULT_CORE_DUMP || r == NCI_RESULT_TIMEOUT ;
-  switch (S.pol.restart)
+  switch (s->pol.restart)
   {
     case RESTART_NO : return 0 ;
     case RESTART_ALWAYS : return 1 ;
@@ -217,265 +215,265 @@ static int restart_applies (enum nci_unitstate_result_e r)
 }
 
 /* A control script, with $MAINPID: 1, or 0 when it could not start. */
-static int run_ctl (char const *script)
+static int run_ctl (sv *s, char const *script)
 {
   char num[PID_FMT] ;
   char var[8 + PID_FMT] = "MAINPID=" ;
   char const *env[2] = { var, 0 } ;
   char const *args[1] = { 0 } ;
   pid_t pid ;
-  num[pid_fmt(num, S.mainpid)] = 0 ;
+  num[pid_fmt(num, s->mainpid)] = 0 ;
   memcpy(var + 8, num, strlen(num) + 1) ;
-  pid = spawn_script(script, args, S.mainpid ? env : env + 1) ;
+  pid = spawn_script(s, script, args, s->mainpid ? env : env + 1) ;
   if (pid <= 0) return 0 ;
-  S.ctlpid = pid ;
+  s->ctlpid = pid ;
   return 1 ;
 }
 
-static void became_ready (void)
+static void became_ready (sv *s)
 {
-  enter(SV_UP) ;
-  deadline_never() ;
-  tain_wallclock_read(&S.st.readystamp) ;
-  sv_announce("U") ;
+  enter(s, SV_UP) ;
+  deadline_never(s) ;
+  tain_wallclock_read(&s->st.readystamp) ;
+  sv_announce(s, "U") ;
 }
 
-static void stop_processes (void) ;
-static void finish_begin (void) ;
+static void stop_processes (sv *s) ;
+static void finish_begin (sv *s) ;
 
 /* Its readiness came: start-post when it has one, then up. */
-static void on_ready (void)
+static void on_ready (sv *s)
 {
-  close_readyfd() ;
-  if (S.state != SV_STARTING) return ;
-  if (!S.pol.has_start_post) { became_ready() ; return ; }
-  if (!run_ctl("start-post"))
+  close_readyfd(s) ;
+  if (s->state != SV_STARTING) return ;
+  if (!s->pol.has_start_post) { became_ready(s) ; return ; }
+  if (!run_ctl(s, "start-post"))
   {
-    S.result = NCI_RESULT_RESOURCES ;
-    stop_processes() ;
+    s->result = NCI_RESULT_RESOURCES ;
+    stop_processes(s) ;
     return ;
   }
-  enter(SV_START_POST) ;
-  deadline_ms(S.pol.timeout_start_ms) ;
+  enter(s, SV_START_POST) ;
+  deadline_ms(s, s->pol.timeout_start_ms) ;
 }
 
 /* Done stopping when the main process, the control script and (per
    KillMode) every process of the service are gone; what is left of the
    group may not be nci-supervise's children: sv_group_wait says to look
    again shortly. */
-static void check_stopped (void)
+static void check_stopped (sv *s)
 {
-  if (!is_stopping(S.state) || S.mainpid || S.ctlpid) return ;
-  if ((S.pol.killmode == KILL_CONTROL_GROUP || S.pol.killmode == KILL_MIXED) && service_left()) return ;
-  finish_begin() ;
+  if (!is_stopping(s->state) || s->mainpid || s->ctlpid) return ;
+  if ((s->pol.killmode == KILL_CONTROL_GROUP || s->pol.killmode == KILL_MIXED) && service_left(s)) return ;
+  finish_begin(s) ;
 }
 
 /* The signal phase of a stop: down-signal to the main process or the whole
    service, then SIGKILL at the deadline. */
-static void stop_processes (void)
+static void stop_processes (sv *s)
 {
-  enter(SV_STOP_SIGNAL) ;
-  if (S.pol.killmode == KILL_NONE) S.mainpid = 0 ;
-  else if (S.mainpid || service_left())
-    kill_service(S.pol.down_signal, S.pol.killmode == KILL_CONTROL_GROUP) ;
-  deadline_ms(S.pol.timeout_kill_ms) ;
-  sv_announce(0) ;
-  check_stopped() ;
+  enter(s, SV_STOP_SIGNAL) ;
+  if (s->pol.killmode == KILL_NONE) s->mainpid = 0 ;
+  else if (s->mainpid || service_left(s))
+    kill_service(s, s->pol.down_signal, s->pol.killmode == KILL_CONTROL_GROUP) ;
+  deadline_ms(s, s->pol.timeout_kill_ms) ;
+  sv_announce(s, 0) ;
+  check_stopped(s) ;
 }
 
 /* A stop asked of a running service: a start-post or reload that runs is
    ended; a service up runs its stop script first, when it has one. */
-static void stop_service (void)
+static void stop_service (sv *s)
 {
-  if (S.ctlpid) signal_ctl(SIGTERM) ;
-  if (S.state == SV_UP && S.pol.has_stop && !S.ctlpid && run_ctl("stop"))
+  if (s->ctlpid) signal_ctl(s, SIGTERM) ;
+  if (s->state == SV_UP && s->pol.has_stop && !s->ctlpid && run_ctl(s, "stop"))
   {
-    enter(SV_STOP_SCRIPT) ;
-    deadline_ms(S.pol.timeout_kill_ms) ;
-    sv_announce(0) ;
+    enter(s, SV_STOP_SCRIPT) ;
+    deadline_ms(s, s->pol.timeout_kill_ms) ;
+    sv_announce(s, 0) ;
     return ;
   }
-  stop_processes() ;
+  stop_processes(s) ;
 }
 
-static void start (void)
+static void start (sv *s)
 {
   pid_t pid ;
-  deadline_never() ;
-  S.pending = PEND_NONE ;
-  S.status_text[0] = 0 ;
-  if (start_limit_hit())
+  deadline_never(s) ;
+  s->pending = PEND_NONE ;
+  s->status_text[0] = 0 ;
+  if (start_limit_hit(s))
   {
-    S.result = NCI_RESULT_START_LIMIT_HIT ;
-    S.want = WANT_DOWN ;
-    enter(SV_FAILED) ;
-    sv_log("start limit hit, staying down", 0, 0) ;
-    sv_announce("F") ;
+    s->result = NCI_RESULT_START_LIMIT_HIT ;
+    s->want = WANT_DOWN ;
+    enter(s, SV_FAILED) ;
+    sv_log(s, "start limit hit, staying down", 0, 0) ;
+    sv_announce(s, "F") ;
     return ;
   }
-  if (S.state == SV_RESTARTING) S.restarts++ ;
-  pid = spawn_run(&S.readyfd) ;
+  if (s->state == SV_RESTARTING) s->restarts++ ;
+  pid = spawn_run(s, &s->readyfd) ;
   if (pid < 0)
   {
     /* fork or pipe failed: a failed start, which Restart= may retry */
-    S.result = NCI_RESULT_RESOURCES ;
-    enter(SV_STOP_SIGNAL) ;
-    finish_begin() ;
+    s->result = NCI_RESULT_RESOURCES ;
+    enter(s, SV_STOP_SIGNAL) ;
+    finish_begin(s) ;
     return ;
   }
-  S.mainpid = pid ;
-  S.pgid[0] = pid ;
-  S.pgid[1] = 0 ;
-  S.result = NCI_RESULT_NONE ;
-  enter(SV_STARTING) ;
-  tain_wallclock_read(&S.st.stamp) ;
-  sv_announce("u") ;
-  if (S.pol.readiness == READY_SIMPLE) on_ready() ;
-  else deadline_ms(S.pol.timeout_start_ms) ;
+  s->mainpid = pid ;
+  s->pgid[0] = pid ;
+  s->pgid[1] = 0 ;
+  s->result = NCI_RESULT_NONE ;
+  enter(s, SV_STARTING) ;
+  tain_wallclock_read(&s->st.stamp) ;
+  sv_announce(s, "u") ;
+  if (s->pol.readiness == READY_SIMPLE) on_ready(s) ;
+  else deadline_ms(s, s->pol.timeout_start_ms) ;
 }
 
-void sv_begin (void)
+void sv_begin (sv *s)
 {
-  if (S.want == WANT_UP) start() ;
+  if (s->want == WANT_UP) start(s) ;
 }
 
-static void want_up (enum want_e w)
+static void want_up (sv *s, enum want_e w)
 {
-  S.want = w ;
+  s->want = w ;
   /* while a stop runs (a failing one included), the start waits for its end */
-  if (!is_down(S.state)) { sv_announce(0) ; return ; }
-  if (S.state != SV_RESTARTING) { S.limit_count = 0 ; S.restarts = 0 ; }
-  start() ;
+  if (!is_down(s->state)) { sv_announce(s, 0) ; return ; }
+  if (s->state != SV_RESTARTING) { s->limit_count = 0 ; s->restarts = 0 ; }
+  start(s) ;
 }
 
 /* F: the unit failed because nci-init says so (what it requires failed). Its
    result is none: the last run's own says nothing of it, and nci-init's
    .nci-init/state says why; it stays down until started again. */
-static void fail_now (char const *ev)
+static void fail_now (sv *s, char const *ev)
 {
-  S.pending = PEND_NONE ;
-  S.want = WANT_DOWN ;
-  S.result = NCI_RESULT_NONE ;
-  S.status_text[0] = 0 ;
-  enter(SV_FAILED) ;
-  sv_log("failed: ", "nci-init failed it", ", staying down") ;
-  sv_announce(ev) ;
+  s->pending = PEND_NONE ;
+  s->want = WANT_DOWN ;
+  s->result = NCI_RESULT_NONE ;
+  s->status_text[0] = 0 ;
+  enter(s, SV_FAILED) ;
+  sv_log(s, "failed: ", "nci-init failed it", ", staying down") ;
+  sv_announce(s, ev) ;
 }
 
 /* d (p PEND_STOP) or F (PEND_FAIL). */
-static void want_down (enum svpending_e p)
+static void want_down (sv *s, enum svpending_e p)
 {
-  S.want = WANT_DOWN ;
-  switch (S.state)
+  s->want = WANT_DOWN ;
+  switch (s->state)
   {
     case SV_STARTING : case SV_START_POST : case SV_UP :
-      S.pending = p ;
-      stop_service() ;
+      s->pending = p ;
+      stop_service(s) ;
       return ;
     case SV_RESTARTING : case SV_GAP :
-      enter(SV_DOWN) ;
-      deadline_never() ;
+      enter(s, SV_DOWN) ;
+      deadline_never(s) ;
       break ;
     case SV_STOP_SCRIPT : case SV_STOP_SIGNAL : case SV_STOP_KILL : case SV_FINISHING :
       /* a restart asked for is cancelled; a failure stays */
-      if (p == PEND_FAIL) S.pending = PEND_FAIL ;
-      else if (S.pending == PEND_RESTART) S.pending = PEND_STOP ;
+      if (p == PEND_FAIL) s->pending = PEND_FAIL ;
+      else if (s->pending == PEND_RESTART) s->pending = PEND_STOP ;
       break ;
     case SV_DOWN : case SV_FAILED : case SV_NSTATES : break ;
   }
-  sv_announce(0) ;
+  sv_announce(s, 0) ;
   /* down already: failed now. Failed by itself already: its own result says more */
-  if (p == PEND_FAIL && S.state == SV_DOWN) fail_now("F") ;
+  if (p == PEND_FAIL && s->state == SV_DOWN) fail_now(s, "F") ;
 }
 
-static void restart (void)
+static void restart (sv *s)
 {
-  if (is_running(S.state))
+  if (is_running(s->state))
   {
-    S.pending = PEND_RESTART ;
-    stop_service() ;
+    s->pending = PEND_RESTART ;
+    stop_service(s) ;
   }
-  else if (is_down(S.state)) want_up(S.want == WANT_DOWN ? WANT_UP : S.want) ;
+  else if (is_down(s->state)) want_up(s, s->want == WANT_DOWN ? WANT_UP : s->want) ;
   /* during a stop: a start after it, and after the failure when it fails:
      F, then u, in that order for nci-init */
-  else if (S.pending == PEND_FAIL) { if (S.want == WANT_DOWN) S.want = WANT_UP ; }
-  else S.pending = PEND_RESTART ;
+  else if (s->pending == PEND_FAIL) { if (s->want == WANT_DOWN) s->want = WANT_UP ; }
+  else s->pending = PEND_RESTART ;
 }
 
 /* The stop is over (the finish script exited with fwstat, or -1 for none):
    what comes next. */
-static void after_finish (int fwstat)
+static void after_finish (sv *s, int fwstat)
 {
   int once = fwstat >= 0 && WIFEXITED(fwstat) && WEXITSTATUS(fwstat) == 125 ;
-  enum nci_unitstate_result_e r = S.result ;
-  enum svpending_e p = S.pending ;
+  enum nci_unitstate_result_e r = s->result ;
+  enum svpending_e p = s->pending ;
   char const *ev = once ? "OD" : "D" ;
-  deadline_never() ;
-  tain_wallclock_read(&S.st.readystamp) ;
-  S.pending = PEND_NONE ;
-  if (once) S.want = WANT_DOWN ;
-  if (S.exiting)
+  deadline_never(s) ;
+  tain_wallclock_read(&s->st.readystamp) ;
+  s->pending = PEND_NONE ;
+  if (once) s->want = WANT_DOWN ;
+  if (s->exiting)
   {
-    enter(r == NCI_RESULT_SUCCESS || p != PEND_NONE ? SV_DOWN : SV_FAILED) ;
-    sv_announce(ev) ;
+    enter(s, r == NCI_RESULT_SUCCESS || p != PEND_NONE ? SV_DOWN : SV_FAILED) ;
+    sv_announce(s, ev) ;
     return ;
   }
   if (p == PEND_FAIL)
   {
-    enum want_e w = S.want ;
-    fail_now(once ? "ODF" : "DF") ;
-    if (w != WANT_DOWN) want_up(w) ;
+    enum want_e w = s->want ;
+    fail_now(s, once ? "ODF" : "DF") ;
+    if (w != WANT_DOWN) want_up(s, w) ;
     return ;
   }
-  if (p == PEND_RESTART || (p == PEND_STOP && S.want == WANT_UP))
+  if (p == PEND_RESTART || (p == PEND_STOP && s->want == WANT_UP))
   {
-    enter(SV_GAP) ;
-    sv_announce(ev) ;
-    deadline_ms(RESTART_GAP_MS) ;
+    enter(s, SV_GAP) ;
+    sv_announce(s, ev) ;
+    deadline_ms(s, RESTART_GAP_MS) ;
     return ;
   }
   if (p == PEND_STOP)
   {
-    enter(SV_DOWN) ;
-    sv_announce(ev) ;
+    enter(s, SV_DOWN) ;
+    sv_announce(s, ev) ;
     return ;
   }
-  if (S.want == WANT_UP && r != NCI_RESULT_START_LIMIT_HIT && restart_applies(r))
+  if (s->want == WANT_UP && r != NCI_RESULT_START_LIMIT_HIT && restart_applies(s, r))
   {
     char fmt[UINT_FMT] ;
-    fmt[uint_fmt(fmt, S.pol.restart_ms)] = 0 ;
-    enter(SV_RESTARTING) ;
-    sv_announce(ev) ;
+    fmt[uint_fmt(fmt, s->pol.restart_ms)] = 0 ;
+    enter(s, SV_RESTARTING) ;
+    sv_announce(s, ev) ;
     /* a start that could not even fork waits a second: no busy loop */
-    if (r == NCI_RESULT_RESOURCES && S.pol.restart_ms < 1000) { deadline_ms(1000) ; return ; }
-    if (!S.pol.restart_ms) { start() ; return ; }
-    sv_log("restarting in ", fmt, " ms") ;
-    deadline_ms(S.pol.restart_ms) ;
+    if (r == NCI_RESULT_RESOURCES && s->pol.restart_ms < 1000) { deadline_ms(s, 1000) ; return ; }
+    if (!s->pol.restart_ms) { start(s) ; return ; }
+    sv_log(s, "restarting in ", fmt, " ms") ;
+    deadline_ms(s, s->pol.restart_ms) ;
     return ;
   }
-  S.want = WANT_DOWN ;
+  s->want = WANT_DOWN ;
   if (r == NCI_RESULT_SUCCESS)
   {
-    enter(SV_DOWN) ;
-    sv_announce(ev) ;
+    enter(s, SV_DOWN) ;
+    sv_announce(s, ev) ;
     return ;
   }
-  enter(SV_FAILED) ;
-  sv_log("failed: ", nci_unitstate_result_name(r), ", staying down") ;
-  if (once) sv_announce("OFD") ;
-  else sv_announce("DF") ;
+  enter(s, SV_FAILED) ;
+  sv_log(s, "failed: ", nci_unitstate_result_name(r), ", staying down") ;
+  if (once) sv_announce(s, "OFD") ;
+  else sv_announce(s, "DF") ;
 }
 
-static void set_exit_env (char *code, char *status, char *result)
+static void set_exit_env (sv *s, char *code, char *status, char *result)
 {
-  int w = S.main_wstat ;
-  char const *kind = !S.has_exit ? "" : WIFEXITED(w) ? "exited" : WCOREDUMP(w) ? "dumped" : "killed" ;
+  int w = s->main_wstat ;
+  char const *kind = !s->has_exit ? "" : WIFEXITED(w) ? "exited" : WCOREDUMP(w) ? "dumped" : "killed" ;
   memcpy(code, "EXIT_CODE=", 10) ;
   memcpy(code + 10, kind, strlen(kind) + 1) ;
   memcpy(status, "EXIT_STATUS=", 12) ;
   status[12] = 0 ;
-  if (S.has_exit && WIFEXITED(w)) status[12 + uint_fmt(status + 12, (unsigned int)WEXITSTATUS(w))] = 0 ;
-  else if (S.has_exit)
+  if (s->has_exit && WIFEXITED(w)) status[12 + uint_fmt(status + 12, (unsigned int)WEXITSTATUS(w))] = 0 ;
+  else if (s->has_exit)
   {
     char name[NCI_SIGNAL_NAME_MAX] ;
     char const *bare ;
@@ -485,257 +483,257 @@ static void set_exit_env (char *code, char *status, char *result)
   }
   memcpy(result, "SERVICE_RESULT=", 15) ;
   {
-    char const *r = nci_unitstate_result_name(S.result == NCI_RESULT_NONE ? NCI_RESULT_SUCCESS : S.result) ;
+    char const *r = nci_unitstate_result_name(s->result == NCI_RESULT_NONE ? NCI_RESULT_SUCCESS : s->result) ;
     memcpy(result + 15, r, strlen(r) + 1) ;
   }
 }
 
-static void finish_begin (void)
+static void finish_begin (sv *s)
 {
-  deadline_never() ;
-  for (nci_outstream *s = &S.out ; s ; s = s == &S.out ? &S.err : 0) s->flush = 1 ;
-  if (S.pol.has_finish)
+  deadline_never(s) ;
+  for (nci_outstream *o = &s->out ; o ; o = o == &s->out ? &s->err : 0) o->flush = 1 ;
+  if (s->pol.has_finish)
   {
     char a0[UINT_FMT], a1[UINT_FMT] ;
     char code[32], status[32], result[48] ;
-    char const *args[4] = { a0, a1, S.name, 0 } ;
+    char const *args[4] = { a0, a1, s->name, 0 } ;
     char const *env[4] = { code, status, result, 0 } ;
-    int w = S.main_wstat ;
+    int w = s->main_wstat ;
     pid_t pid ;
-    a0[uint_fmt(a0, S.has_exit && WIFSIGNALED(w) ? 256 : S.has_exit ? (unsigned int)WEXITSTATUS(w) : 0)] = 0 ;
-    a1[uint_fmt(a1, S.has_exit && WIFSIGNALED(w) ? (unsigned int)WTERMSIG(w) : 0)] = 0 ;
-    set_exit_env(code, status, result) ;
-    pid = spawn_script("finish", args, env) ;
+    a0[uint_fmt(a0, s->has_exit && WIFSIGNALED(w) ? 256 : s->has_exit ? (unsigned int)WEXITSTATUS(w) : 0)] = 0 ;
+    a1[uint_fmt(a1, s->has_exit && WIFSIGNALED(w) ? (unsigned int)WTERMSIG(w) : 0)] = 0 ;
+    set_exit_env(s, code, status, result) ;
+    pid = spawn_script(s, "finish", args, env) ;
     if (pid > 0)
     {
-      S.ctlpid = pid ;
-      enter(SV_FINISHING) ;
-      deadline_ms(S.pol.timeout_finish_ms) ;
-      sv_announce("d") ;
+      s->ctlpid = pid ;
+      enter(s, SV_FINISHING) ;
+      deadline_ms(s, s->pol.timeout_finish_ms) ;
+      sv_announce(s, "d") ;
       return ;
     }
   }
-  sv_announce("d") ;
-  after_finish(-1) ;
+  sv_announce(s, "d") ;
+  after_finish(s, -1) ;
 }
 
-static void log_exit (int wstat)
+static void log_exit (sv *s, int wstat)
 {
   char fmt[UINT_FMT] ;
   char name[NCI_SIGNAL_NAME_MAX] ;
   if (WIFEXITED(wstat))
   {
     fmt[uint_fmt(fmt, (unsigned int)WEXITSTATUS(wstat))] = 0 ;
-    sv_log("exited ", fmt, 0) ;
+    sv_log(s, "exited ", fmt, 0) ;
     return ;
   }
   nci_signal_name(WTERMSIG(wstat), name) ;
-  sv_log(WCOREDUMP(wstat) ? "dumped core on " : "killed by ", name, 0) ;
+  sv_log(s, WCOREDUMP(wstat) ? "dumped core on " : "killed by ", name, 0) ;
 }
 
-static void main_died (int wstat)
+static void main_died (sv *s, int wstat)
 {
-  if (S.state == SV_STARTING && S.pol.readiness == READY_FORKING && WIFEXITED(wstat) && !WEXITSTATUS(wstat))
+  if (s->state == SV_STARTING && s->pol.readiness == READY_FORKING && WIFEXITED(wstat) && !WEXITSTATUS(wstat))
   {
-    pid_t pid = forked_main() ;
+    pid_t pid = forked_main(s) ;
     if (pid > 0)
     {
-      S.mainpid = pid ;
-      S.pgid[1] = group_of(pid) ;
-      sv_announce(0) ;
-      on_ready() ;
+      s->mainpid = pid ;
+      s->pgid[1] = group_of(pid) ;
+      sv_announce(s, 0) ;
+      on_ready(s) ;
       return ;
     }
   }
-  S.mainpid = 0 ;
-  S.main_wstat = wstat ;
-  S.has_exit = !S.exit_unknown ;
-  close_readyfd() ;
-  tain_wallclock_read(&S.st.stamp) ;
+  s->mainpid = 0 ;
+  s->main_wstat = wstat ;
+  s->has_exit = !s->exit_unknown ;
+  close_readyfd(s) ;
+  tain_wallclock_read(&s->st.stamp) ;
   /* a result already decided (timeout, start-post failure) stands */
-  if (S.result == NCI_RESULT_NONE) S.result = asked() ? NCI_RESULT_SUCCESS : classify(wstat) ;
-  if (is_stopping(S.state) && S.pol.killmode == KILL_MIXED && service_left())
+  if (s->result == NCI_RESULT_NONE) s->result = asked(s) ? NCI_RESULT_SUCCESS : classify(s, wstat) ;
+  if (is_stopping(s->state) && s->pol.killmode == KILL_MIXED && service_left(s))
   {
     /* KillMode=mixed: the main process got the stop signal, the rest SIGKILL */
-    kill_service(SIGKILL, 1) ;
-    enter(SV_STOP_KILL) ;
+    kill_service(s, SIGKILL, 1) ;
+    enter(s, SV_STOP_KILL) ;
   }
-  if (is_running(S.state))
+  if (is_running(s->state))
   {
     /* Died on its own: what it left behind goes as under systemd before the
        unit is down: down-signal for control-group, SIGKILL for mixed. A
        service that had started runs its stop script first, as systemd runs
        ExecStop= (without $MAINPID) for a service that ended by itself. */
-    int was_up = S.state == SV_UP ;
-    log_exit(wstat) ;
-    if (S.ctlpid) signal_ctl(SIGTERM) ;
-    if (was_up && S.pol.has_stop && !S.ctlpid && run_ctl("stop"))
+    int was_up = s->state == SV_UP ;
+    log_exit(s, wstat) ;
+    if (s->ctlpid) signal_ctl(s, SIGTERM) ;
+    if (was_up && s->pol.has_stop && !s->ctlpid && run_ctl(s, "stop"))
     {
-      enter(SV_STOP_SCRIPT) ;
-      deadline_ms(S.pol.timeout_kill_ms) ;
-      sv_announce(0) ;
+      enter(s, SV_STOP_SCRIPT) ;
+      deadline_ms(s, s->pol.timeout_kill_ms) ;
+      sv_announce(s, 0) ;
       return ;
     }
-    enter(SV_STOP_SIGNAL) ;
-    if (S.pol.killmode == KILL_CONTROL_GROUP && service_left()) kill_service(S.pol.down_signal, 1) ;
-    else if (S.pol.killmode == KILL_MIXED && service_left()) { kill_service(SIGKILL, 1) ; enter(SV_STOP_KILL) ; }
-    deadline_ms(S.pol.timeout_kill_ms) ;
-    sv_announce(0) ;
+    enter(s, SV_STOP_SIGNAL) ;
+    if (s->pol.killmode == KILL_CONTROL_GROUP && service_left(s)) kill_service(s, s->pol.down_signal, 1) ;
+    else if (s->pol.killmode == KILL_MIXED && service_left(s)) { kill_service(s, SIGKILL, 1) ; enter(s, SV_STOP_KILL) ; }
+    deadline_ms(s, s->pol.timeout_kill_ms) ;
+    sv_announce(s, 0) ;
   }
-  check_stopped() ;
+  check_stopped(s) ;
 }
 
 /* The control script of the state ended. One the stop ended (a start-post,
    a reload) only lets the stop go on. */
-static void ctl_done (int wstat)
+static void ctl_done (sv *s, int wstat)
 {
   int ok = WIFEXITED(wstat) && !WEXITSTATUS(wstat) ;
-  S.ctlpid = 0 ;
-  switch (S.state)
+  s->ctlpid = 0 ;
+  switch (s->state)
   {
     case SV_START_POST :
-      if (ok) { became_ready() ; return ; }
-      sv_log("start-post failed, stopping", 0, 0) ;
-      S.result = NCI_RESULT_EXIT_CODE ;
-      stop_processes() ;
+      if (ok) { became_ready(s) ; return ; }
+      sv_log(s, "start-post failed, stopping", 0, 0) ;
+      s->result = NCI_RESULT_EXIT_CODE ;
+      stop_processes(s) ;
       return ;
-    case SV_STOP_SCRIPT : stop_processes() ; return ;
-    case SV_UP : if (!ok) sv_log("reload failed", 0, 0) ; return ;
-    case SV_FINISHING : after_finish(wstat) ; return ;
-    default : check_stopped() ; return ;
+    case SV_STOP_SCRIPT : stop_processes(s) ; return ;
+    case SV_UP : if (!ok) sv_log(s, "reload failed", 0, 0) ; return ;
+    case SV_FINISHING : after_finish(s, wstat) ; return ;
+    default : check_stopped(s) ; return ;
   }
 }
 
-static void on_timeout (void)
+static void on_timeout (sv *s)
 {
-  switch (S.state)
+  switch (s->state)
   {
     case SV_STARTING : case SV_START_POST :
-      sv_log("start timed out, stopping", 0, 0) ;
-      S.result = NCI_RESULT_TIMEOUT ;
-      if (S.ctlpid) signal_ctl(SIGKILL) ;
-      stop_processes() ;
+      sv_log(s, "start timed out, stopping", 0, 0) ;
+      s->result = NCI_RESULT_TIMEOUT ;
+      if (s->ctlpid) signal_ctl(s, SIGKILL) ;
+      stop_processes(s) ;
       return ;
     case SV_STOP_SCRIPT :
-      sv_log("stop script timed out, killing it", 0, 0) ;
-      signal_ctl(SIGKILL) ;
+      sv_log(s, "stop script timed out, killing it", 0, 0) ;
+      signal_ctl(s, SIGKILL) ;
       /* its end is that of any process of the service now */
-      S.ctlpid = 0 ;
-      stop_processes() ;
+      s->ctlpid = 0 ;
+      stop_processes(s) ;
       return ;
     case SV_STOP_SIGNAL :
-      sv_log("stop timed out, sending SIGKILL", 0, 0) ;
-      if (S.pol.killmode != KILL_NONE) kill_service(SIGKILL, S.pol.killmode != KILL_PROCESS) ;
-      if (S.ctlpid) signal_ctl(SIGKILL) ;
-      if (!asked() || S.result == NCI_RESULT_NONE || S.result == NCI_RESULT_SUCCESS) S.result = NCI_RESULT_TIMEOUT ;
-      enter(SV_STOP_KILL) ;
-      deadline_never() ;
+      sv_log(s, "stop timed out, sending SIGKILL", 0, 0) ;
+      if (s->pol.killmode != KILL_NONE) kill_service(s, SIGKILL, s->pol.killmode != KILL_PROCESS) ;
+      if (s->ctlpid) signal_ctl(s, SIGKILL) ;
+      if (!asked(s) || s->result == NCI_RESULT_NONE || s->result == NCI_RESULT_SUCCESS) s->result = NCI_RESULT_TIMEOUT ;
+      enter(s, SV_STOP_KILL) ;
+      deadline_never(s) ;
       return ;
     case SV_STOP_KILL :
       /* a stop script that ran when KillMode=mixed killed the rest */
-      if (S.ctlpid) signal_ctl(SIGKILL) ;
-      deadline_never() ;
+      if (s->ctlpid) signal_ctl(s, SIGKILL) ;
+      deadline_never(s) ;
       return ;
     case SV_FINISHING :
-      sv_log("finish timed out, killing it", 0, 0) ;
-      signal_ctl(SIGKILL) ;
-      deadline_never() ;
+      sv_log(s, "finish timed out, killing it", 0, 0) ;
+      signal_ctl(s, SIGKILL) ;
+      deadline_never(s) ;
       return ;
     case SV_RESTARTING : case SV_GAP :
-      start() ;
+      start(s) ;
       return ;
     case SV_DOWN : case SV_UP : case SV_FAILED : case SV_NSTATES :
       break ;
   }
-  impossible(SE_TIMEOUT) ;
-  deadline_never() ;
+  impossible(s, SE_TIMEOUT) ;
+  deadline_never(s) ;
 }
 
-static void reload (void)
+static void reload (sv *s)
 {
-  if (S.state != SV_UP) return ;
-  if (!S.pol.has_reload) { signal_main(SIGHUP) ; return ; }
-  if (S.ctlpid) { sv_log("reload ignored: a control script is running", 0, 0) ; return ; }
-  if (!run_ctl("reload")) strerr_warnwu1sys("spawn reload") ;
+  if (s->state != SV_UP) return ;
+  if (!s->pol.has_reload) { signal_main(s, SIGHUP) ; return ; }
+  if (s->ctlpid) { sv_log(s, "reload ignored: a control script is running", 0, 0) ; return ; }
+  if (!run_ctl(s, "reload")) strerr_warnwu1sys("spawn reload") ;
 }
 
-void sv_signal_main (int sig)
+void sv_signal_main (sv *s, int sig)
 {
-  if (!S.mainpid) return ;
-  signal_main(sig) ;
-  if (sig == SIGSTOP || sig == SIGCONT) { S.paused = sig == SIGSTOP ; sv_announce(0) ; }
+  if (!s->mainpid) return ;
+  signal_main(s, sig) ;
+  if (sig == SIGSTOP || sig == SIGCONT) { s->paused = sig == SIGSTOP ; sv_announce(s, 0) ; }
 }
 
 /* adopt.c found the service of a previous nci-supervise running. */
-void sv_take_over (int ready, int stopping)
+void sv_take_over (sv *s, int ready, int stopping)
 {
-  S.result = NCI_RESULT_NONE ;
-  enter(ready ? SV_UP : SV_STARTING) ;
-  S.want = stopping ? WANT_DOWN : WANT_UP ;
-  S.pending = stopping ? PEND_STOP : PEND_NONE ;
+  s->result = NCI_RESULT_NONE ;
+  enter(s, ready ? SV_UP : SV_STARTING) ;
+  s->want = stopping ? WANT_DOWN : WANT_UP ;
+  s->pending = stopping ? PEND_STOP : PEND_NONE ;
 }
 
-void sv_stay_failed (void)
+void sv_stay_failed (sv *s)
 {
-  enter(SV_FAILED) ;
-  S.want = WANT_DOWN ;
+  enter(s, SV_FAILED) ;
+  s->want = WANT_DOWN ;
 }
 
-void sv_event (enum svevent_e ev, int arg)
+void sv_event (sv *s, enum svevent_e ev, int arg)
 {
   switch (ev)
   {
-    case SE_UP : want_up(WANT_UP) ; return ;
-    case SE_ONCE : want_up(WANT_ONCE) ; return ;
-    case SE_DOWN : want_down(PEND_STOP) ; return ;
-    case SE_FAIL : want_down(PEND_FAIL) ; return ;
-    case SE_RESTART : restart() ; return ;
-    case SE_EXIT : S.exiting = 1 ; return ;
+    case SE_UP : want_up(s, WANT_UP) ; return ;
+    case SE_ONCE : want_up(s, WANT_ONCE) ; return ;
+    case SE_DOWN : want_down(s, PEND_STOP) ; return ;
+    case SE_FAIL : want_down(s, PEND_FAIL) ; return ;
+    case SE_RESTART : restart(s) ; return ;
+    case SE_EXIT : s->exiting = 1 ; return ;
     case SE_ONCE_AT_MOST :
-      if (S.want == WANT_UP) S.want = WANT_ONCE ;
-      sv_announce(0) ;
+      if (s->want == WANT_UP) s->want = WANT_ONCE ;
+      sv_announce(s, 0) ;
       return ;
-    case SE_RELOAD : reload() ; return ;
+    case SE_RELOAD : reload(s) ; return ;
     case SE_MAIN_EXIT :
-      if (!S.mainpid) break ;
-      main_died(arg) ;
+      if (!s->mainpid) break ;
+      main_died(s, arg) ;
       return ;
     case SE_CTL_EXIT :
-      if (!S.ctlpid) break ;
-      ctl_done(arg) ;
+      if (!s->ctlpid) break ;
+      ctl_done(s, arg) ;
       return ;
-    case SE_OTHER_EXIT : case SE_GROUP_CHECK : check_stopped() ; return ;
+    case SE_OTHER_EXIT : case SE_GROUP_CHECK : check_stopped(s) ; return ;
     case SE_READY :
       /* a notify READY=1 counts only while it starts; exec's and
          notification-fd's pipe is closed here whatever the state */
-      on_ready() ;
+      on_ready(s) ;
       return ;
-    case SE_TIMEOUT : on_timeout() ; return ;
+    case SE_TIMEOUT : on_timeout(s) ; return ;
     case SE_ADOPTED_EXIT :
       /* a stop with KillMode=none forgot it already */
-      if (!S.mainpid) return ;
-      if (!asked() && S.result == NCI_RESULT_NONE) S.result = NCI_RESULT_EXIT_CODE ;
-      S.exit_unknown = 1 ;
-      sv_log("the service taken over has exited, its exit status unknown", 0, 0) ;
-      main_died(0) ;
-      S.exit_unknown = 0 ;
+      if (!s->mainpid) return ;
+      if (!asked(s) && s->result == NCI_RESULT_NONE) s->result = NCI_RESULT_EXIT_CODE ;
+      s->exit_unknown = 1 ;
+      sv_log(s, "the service taken over has exited, its exit status unknown", 0, 0) ;
+      main_died(s, 0) ;
+      s->exit_unknown = 0 ;
       return ;
     case SE_MAINPID :
-      if (!is_running(S.state)) return ;
-      S.mainpid = (pid_t)arg ;
-      S.pgid[1] = group_of(S.mainpid) ;
-      sv_announce(0) ;
+      if (!is_running(s->state)) return ;
+      s->mainpid = (pid_t)arg ;
+      s->pgid[1] = group_of(s->mainpid) ;
+      sv_announce(s, 0) ;
       return ;
     case SE_EXTEND :
     {
       tain t ;
-      if (S.state != SV_STARTING && S.state != SV_START_POST && !is_stopping(S.state)) return ;
+      if (s->state != SV_STARTING && s->state != SV_START_POST && !is_stopping(s->state)) return ;
       tain_from_millisecs(&t, arg) ;
       tain_add_g(&t, &t) ;
-      if (tain_less(&S.deadline, &t)) S.deadline = t ;
+      if (tain_less(&s->deadline, &t)) s->deadline = t ;
       return ;
     }
     case SE_N : break ;
   }
-  impossible(ev) ;
+  impossible(s, ev) ;
 }

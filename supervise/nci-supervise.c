@@ -41,6 +41,8 @@ static int signal_next (void)
   return sig ;
 }
 
+/* the one service this process keeps */
+static sv S ;
 static int exit_now ;
 
 /* SIGTERM: stop the service, then exit; SIGHUP: exit once it is down;
@@ -50,8 +52,8 @@ static void on_signal (int sig)
 {
   switch (sig)
   {
-    case SIGTERM : sv_event(SE_EXIT, 0) ; sv_event(SE_DOWN, 0) ; break ;
-    case SIGHUP : sv_event(SE_EXIT, 0) ; break ;
+    case SIGTERM : sv_event(&S, SE_EXIT, 0) ; sv_event(&S, SE_DOWN, 0) ; break ;
+    case SIGHUP : sv_event(&S, SE_EXIT, 0) ; break ;
     case SIGQUIT : exit_now = 1 ; break ;
     case SIGINT :
       if (S.mainpid) { pid_t g = getpgid(S.mainpid) ; if (g > 0) kill(-g, SIGINT) ; }
@@ -63,9 +65,9 @@ static void on_signal (int sig)
 
 static void on_child (pid_t pid, int wstat)
 {
-  if (pid == S.ctlpid) sv_event(SE_CTL_EXIT, wstat) ;
-  else if (pid == S.mainpid) sv_event(SE_MAIN_EXIT, wstat) ;
-  else sv_event(SE_OTHER_EXIT, 0) ;
+  if (pid == S.ctlpid) sv_event(&S, SE_CTL_EXIT, wstat) ;
+  else if (pid == S.mainpid) sv_event(&S, SE_MAIN_EXIT, wstat) ;
+  else sv_event(&S, SE_OTHER_EXIT, 0) ;
 }
 
 /* exec readiness: EOF, the last holder exec'ed; notification-fd: a newline */
@@ -81,7 +83,7 @@ static void on_ready_fd (void)
     S.readyfd = -1 ;
     return ;
   }
-  if (S.pol.readiness == READY_EXEC ? r == 0 : (r > 0 && memchr(buf, '\n', (size_t)r) != 0)) { sv_event(SE_READY, 0) ; return ; }
+  if (S.pol.readiness == READY_EXEC ? r == 0 : (r > 0 && memchr(buf, '\n', (size_t)r) != 0)) { sv_event(&S, SE_READY, 0) ; return ; }
   if (!r) { fd_close(S.readyfd) ; S.readyfd = -1 ; }
 }
 
@@ -89,7 +91,7 @@ static void on_adopted_exit (void)
 {
   close(S.adoptfd) ;
   S.adoptfd = -1 ;
-  sv_event(SE_ADOPTED_EXIT, 0) ;
+  sv_event(&S, SE_ADOPTED_EXIT, 0) ;
 }
 
 static void handle_signals (void)
@@ -122,7 +124,7 @@ static void handle_control (void)
       strerr_diefu3sys(111, "read ", S.dir, "/supervise/control") ;
     }
     if (!r) return ;
-    for (ssize_t i = 0 ; i < r ; i++) sv_on_control(buf[i]) ;
+    for (ssize_t i = 0 ; i < r ; i++) sv_on_control(&S, buf[i]) ;
   }
 }
 
@@ -169,10 +171,11 @@ static void init (char const *dir, char const *name, int prefix)
   }
   S.name = name ;
   S.readyfd = S.notifyfd = S.adoptfd = -1 ;
+  sv_publish_init(&S) ;
   policy_read(&S.pol, S.dir) ;
   S.nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC) ;
   if (S.nullfd < 0) strerr_diefu1sys(111, "open /dev/null") ;
-  control_init() ;
+  control_init(&S) ;
   /* Type=forking daemons double-fork: as their subreaper, supervise still
      reaps them and sees the main process die. */
   if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) strerr_diefu1sys(111, "become a subreaper") ;
@@ -213,7 +216,7 @@ static int group_timed ;
 
 static void loop (void)
 {
-  while (!exit_now && !sv_gone())
+  while (!exit_now && !sv_gone(&S))
   {
     iopause_fd x[9] ;
     unsigned int n = 0, isig, ictl, inotify = 8, iready = 8, iout = 8, ierr = 8, wout = 8, werr = 8 ;
@@ -221,8 +224,8 @@ static void loop (void)
     unsigned int iadopt = 9 ;
     int r, prepare ;
     tain pub, prep ;
-    int later = sv_publish_later(&pub) ;
-    if (!later) sv_publish() ;
+    int later = sv_publish_later(&S, &pub) ;
+    if (!later) sv_publish(&S) ;
     x[isig = n++] = (iopause_fd){ .fd = sigfd, .events = IOPAUSE_READ } ;
     x[ictl = n++] = (iopause_fd){ .fd = S.controlfd, .events = IOPAUSE_READ } ;
     if (S.notifyfd >= 0) x[inotify = n++] = (iopause_fd){ .fd = S.notifyfd, .events = IOPAUSE_READ } ;
@@ -236,7 +239,7 @@ static void loop (void)
       /* the nearest of: the state machine's deadline, a group re-check, a deferred
          publish, the making of the next status files */
       tain d = S.deadline ;
-      if (!sv_group_wait()) group_timed = 0 ;
+      if (!sv_group_wait(&S)) group_timed = 0 ;
       else if (!group_timed)
       {
         tain soon ;
@@ -244,7 +247,7 @@ static void loop (void)
         tain_add_g(&group_at, &soon) ;
         group_timed = 1 ;
       }
-      prepare = sv_prepare_later(&prep) ;
+      prepare = sv_prepare_later(&S, &prep) ;
       if (group_timed && tain_less(&group_at, &d)) d = group_at ;
       if (later && tain_less(&pub, &d)) d = pub ;
       if (prepare && tain_less(&prep, &d)) d = prep ;
@@ -258,7 +261,7 @@ static void loop (void)
       if (x[isig].revents & IOPAUSE_READ) handle_signals() ;
       if (iadopt < n && x[iadopt].revents && S.adoptfd >= 0) on_adopted_exit() ;
       if (iready < n && x[iready].revents && S.readyfd == readyfd) on_ready_fd() ;
-      if (inotify < n && x[inotify].revents) notify_read(S.notifyfd) ;
+      if (inotify < n && x[inotify].revents) notify_read(&S, S.notifyfd) ;
       if (x[ictl].revents & IOPAUSE_READ) handle_control() ;
       if (iout < n && x[iout].revents) out_read(&S.out) ;
       if (ierr < n && x[ierr].revents) out_read(&S.err) ;
@@ -267,12 +270,12 @@ static void loop (void)
     }
     /* what is due is done whether or not the turn had events: a service that
        writes without a pause must not hold off the timeout of its own stop */
-    if (!exit_now && !sv_gone())
+    if (!exit_now && !sv_gone(&S))
     {
-      if (group_timed && !tain_future(&group_at)) { group_timed = 0 ; sv_event(SE_GROUP_CHECK, 0) ; }
-      if (later && !tain_future(&pub)) sv_publish() ;
-      if (prepare && !tain_future(&prep)) sv_prepare() ;
-      if (!tain_future(&S.deadline)) sv_event(SE_TIMEOUT, 0) ;
+      if (group_timed && !tain_future(&group_at)) { group_timed = 0 ; sv_event(&S, SE_GROUP_CHECK, 0) ; }
+      if (later && !tain_future(&pub)) sv_publish(&S) ;
+      if (prepare && !tain_future(&prep)) sv_prepare(&S) ;
+      if (!tain_future(&S.deadline)) sv_event(&S, SE_TIMEOUT, 0) ;
     }
     /* a partial line is emitted once its writer is gone and the pipe is empty */
     if (S.out.flush && nci_outstream_wants_read(&S.out)) out_read(&S.out) ;
@@ -339,18 +342,18 @@ int main (int argc, char const *const *argv)
     if (coe(reportfd) < 0) strerr_diefu1sys(111, "set close-on-exec on the report fd") ;
     S.reportfd = reportfd ;
   }
-  if (adopt()) sv_announce(S.state == SV_UP ? "sU" : "s") ;
+  if (adopt(&S)) sv_announce(&S, S.state == SV_UP ? "sU" : "s") ;
   /* under nci-init, a new nci-supervise replaces one that died: what had
      failed stays failed, as systemd keeps it (by hand, s6's way: it starts) */
-  else if (S.reportfd >= 0 && failed_before()) sv_announce("s") ;
+  else if (S.reportfd >= 0 && failed_before(&S)) sv_announce(&S, "s") ;
   else
   {
-    sv_announce("s") ;
-    sv_begin() ;
+    sv_announce(&S, "s") ;
+    sv_begin(&S) ;
   }
   loop() ;
-  sv_announce("x") ;
-  sv_publish() ;
+  sv_announce(&S, "x") ;
+  sv_publish(&S) ;
   out_drain(&S.out) ;
   out_drain(&S.err) ;
   return 0 ;

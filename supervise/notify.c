@@ -40,46 +40,46 @@ int notify_open (char const *path)
   return fd ;
 }
 
-static int from_service (pid_t pid)
+static int from_service (sv *s, pid_t pid)
 {
   pid_t sid ;
   if (pid <= 0) return 0 ;
-  if (pid == S.mainpid) return 1 ;
+  if (pid == s->mainpid) return 1 ;
   sid = getsid(pid) ;
   if (sid < 0) return 0 ;
-  return sid == S.pgid[0] || (S.pgid[1] && sid == getsid(S.pgid[1])) ;
+  return sid == s->pgid[0] || (s->pgid[1] && sid == getsid(s->pgid[1])) ;
 }
 
-static void handle_line (char const *s, size_t n)
+static void handle_line (sv *s, char const *line, size_t n)
 {
-  if (n == 7 && !memcmp(s, "READY=1", 7) && S.pol.readiness == READY_NOTIFY) sv_event(SE_READY, 0) ;
-  else if (n > 8 && !memcmp(s, "MAINPID=", 8))
+  if (n == 7 && !memcmp(line, "READY=1", 7) && s->pol.readiness == READY_NOTIFY) sv_event(s, SE_READY, 0) ;
+  else if (n > 8 && !memcmp(line, "MAINPID=", 8))
   {
     char num[PID_FMT + 1] ;
     pid_t pid ;
     if (n - 8 > PID_FMT) return ;
-    memcpy(num, s + 8, n - 8) ; num[n - 8] = 0 ;
-    if (pid0_scan(num, &pid) && pid > 0) sv_event(SE_MAINPID, (int)pid) ;
+    memcpy(num, line + 8, n - 8) ; num[n - 8] = 0 ;
+    if (pid0_scan(num, &pid) && pid > 0) sv_event(s, SE_MAINPID, (int)pid) ;
   }
-  else if (n >= 7 && !memcmp(s, "STATUS=", 7))
+  else if (n >= 7 && !memcmp(line, "STATUS=", 7))
   {
     size_t k = n - 7 < NCI_UNITSTATE_TEXT_MAX - 1 ? n - 7 : NCI_UNITSTATE_TEXT_MAX - 1 ;
-    memcpy(S.status_text, s + 7, k) ;
-    S.status_text[k] = 0 ;
-    for (size_t i = 0 ; i < k ; i++) if (S.status_text[i] < 32) S.status_text[i] = ' ' ;
-    sv_announce(0) ;
+    memcpy(s->status_text, line + 7, k) ;
+    s->status_text[k] = 0 ;
+    for (size_t i = 0 ; i < k ; i++) if (s->status_text[i] < 32) s->status_text[i] = ' ' ;
+    sv_announce(s, 0) ;
   }
-  else if (n > 20 && !memcmp(s, "EXTEND_TIMEOUT_USEC=", 20))
+  else if (n > 20 && !memcmp(line, "EXTEND_TIMEOUT_USEC=", 20))
   {
     char num[UINT64_FMT + 1] ;
     uint64_t usec ;
     if (n - 20 > UINT64_FMT) return ;
-    memcpy(num, s + 20, n - 20) ; num[n - 20] = 0 ;
-    if (uint640_scan(num, &usec)) sv_event(SE_EXTEND, (int)(usec / 1000 > 0x7fffffff ? 0x7fffffff : usec / 1000)) ;
+    memcpy(num, line + 20, n - 20) ; num[n - 20] = 0 ;
+    if (uint640_scan(num, &usec)) sv_event(s, SE_EXTEND, (int)(usec / 1000 > 0x7fffffff ? 0x7fffffff : usec / 1000)) ;
   }
 }
 
-void notify_read (int fd)
+void notify_read (sv *s, int fd)
 {
   for (;;)
   {
@@ -115,16 +115,16 @@ void notify_read (int fd)
         }
       }
     }
-    if (!from_service(sender)) continue ;
+    if (!from_service(s, sender)) continue ;
     {
-      char const *s = buf ;
+      char const *p = buf ;
       char const *end = buf + r ;
-      while (s < end)
+      while (p < end)
       {
-        char const *nl = memchr(s, '\n', (size_t)(end - s)) ;
-        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s) ;
-        handle_line(s, n) ;
-        s += n + 1 ;
+        char const *nl = memchr(p, '\n', (size_t)(end - p)) ;
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p) ;
+        handle_line(s, p, n) ;
+        p += n + 1 ;
       }
     }
   }

@@ -39,13 +39,13 @@ static void place (int from, int to)
 /* In the child: a session of its own (a stop reaches its whole group), default
    signal dispositions and mask, stdin from /dev/null, stdout and stderr into
    supervise's pipes, nothing else open but the readiness fd. */
-static void child_setup (void)
+static void child_setup (sv *s)
 {
   selfpipe_finish() ;
   if (setsid() < 0) child_die("setsid") ;
-  place(S.nullfd, 0) ;
-  place(S.out.wfd, 1) ;
-  place(S.err.wfd, 2) ;
+  place(s->nullfd, 0) ;
+  place(s->out.wfd, 1) ;
+  place(s->err.wfd, 2) ;
 }
 
 /* Only 0, 1, 2 and keep (-1: none) stay open in the service: supervise's own
@@ -97,7 +97,7 @@ static int interpreter_runs (char *buf)
 
 #define RUN_MAX 2048
 #define RUN_WORDS 128
-static void exec_run (char const *const *argv, char const *const *envp)
+static void exec_run (sv *s, char const *const *argv, char const *const *envp)
 {
   char buf[RUN_MAX] ;
   char const *words[RUN_WORDS] ;
@@ -115,33 +115,33 @@ static void exec_run (char const *const *argv, char const *const *envp)
     }
   }
   execve("./run", (char *const *)argv, (char *const *)envp) ;
-  nci_child_die(127, "exec the run file of ", S.dir) ;
+  nci_child_die(127, "exec the run file of ", s->dir) ;
 }
 
 /* The service's environment: supervise's own, with NOTIFY_SOCKET or
    NCI_EXEC_FD set for its readiness, built before the vfork (a child that
    shares its parent's memory cannot setenv). */
-static void run_env (char const **envp, size_t max, char *notify, size_t notifylen)
+static void run_env (sv *s, char const **envp, size_t max, char *notify, size_t notifylen)
 {
   extern char **environ ;
   size_t n = 0 ;
   for (char **e = environ ; *e && n + 3 < max ; e++)
     if (strncmp(*e, "NOTIFY_SOCKET=", 14) && strncmp(*e, "NCI_EXEC_FD=", 12)) envp[n++] = *e ;
-  if (S.pol.readiness == READY_EXEC) envp[n++] = "NCI_EXEC_FD=3" ;
-  if (S.pol.readiness == READY_NOTIFY)
+  if (s->pol.readiness == READY_EXEC) envp[n++] = "NCI_EXEC_FD=3" ;
+  if (s->pol.readiness == READY_NOTIFY)
   {
-    size_t l = strlen(S.notify_path) ;
+    size_t l = strlen(s->notify_path) ;
     if (14 + l < notifylen)
     {
       memcpy(notify, "NOTIFY_SOCKET=", 14) ;
-      memcpy(notify + 14, S.notify_path, l + 1) ;
+      memcpy(notify + 14, s->notify_path, l + 1) ;
       envp[n++] = notify ;
     }
   }
   envp[n] = 0 ;
 }
 
-pid_t spawn_run (int *readyfd)
+pid_t spawn_run (sv *s, int *readyfd)
 {
   extern char **environ ;
   int p[2] = { -1, -1 } ;
@@ -149,17 +149,17 @@ pid_t spawn_run (int *readyfd)
   size_t nenv = 0 ;
   *readyfd = -1 ;
   while (environ[nenv]) nenv++ ;
-  if (S.pol.readiness == READY_EXEC || S.pol.readiness == READY_FD)
+  if (s->pol.readiness == READY_EXEC || s->pol.readiness == READY_FD)
   {
     if (pipecoe(p) < 0) { strerr_warnwu1sys("create the readiness pipe") ; return -1 ; }
     if (ndelay_on(p[0]) < 0) { strerr_warnwu1sys("make the readiness pipe non-blocking") ; fd_close(p[0]) ; fd_close(p[1]) ; return -1 ; }
   }
   {
-    char const *argv[3] = { "run", S.name, 0 } ;
+    char const *argv[3] = { "run", s->name, 0 } ;
     char const *envp[nenv + 3] ;
-    char notify[sizeof S.notify_path + 16] ;
+    char notify[sizeof s->notify_path + 16] ;
     sigset_t none ;
-    run_env(envp, nenv + 3, notify, sizeof notify) ;
+    run_env(s, envp, nenv + 3, notify, sizeof notify) ;
     sigemptyset(&none) ;
     /* vfork: no copy of supervise's page tables, no copy-on-write faults in
        it after; the child makes system calls only, and execs or _exits */
@@ -167,23 +167,23 @@ pid_t spawn_run (int *readyfd)
     if (!pid)
     {
       if (setsid() < 0) child_die("setsid") ;
-      place(S.nullfd, 0) ;
-      place(S.out.wfd, 1) ;
-      place(S.err.wfd, 2) ;
-      if (S.pol.readiness == READY_EXEC)
+      place(s->nullfd, 0) ;
+      place(s->out.wfd, 1) ;
+      place(s->err.wfd, 2) ;
+      if (s->pol.readiness == READY_EXEC)
       {
         place(p[1], EXEC_READY_FD) ;
         close_others(EXEC_READY_FD) ;
       }
-      else if (S.pol.readiness == READY_FD)
+      else if (s->pol.readiness == READY_FD)
       {
-        place(p[1], S.pol.notification_fd) ;
-        close_others(S.pol.notification_fd) ;
+        place(p[1], s->pol.notification_fd) ;
+        close_others(s->pol.notification_fd) ;
       }
       else close_others(-1) ;
       /* supervise's signals are blocked (it reads them from a signalfd): not the service's */
       if (sigprocmask(SIG_SETMASK, &none, 0) < 0) child_die("reset the signal mask") ;
-      exec_run(argv, envp) ;
+      exec_run(s, argv, envp) ;
     }
   }
   if (pid < 0)
@@ -197,7 +197,7 @@ pid_t spawn_run (int *readyfd)
   return pid ;
 }
 
-pid_t spawn_script (char const *script, char const *const *args, char const *const *env)
+pid_t spawn_script (sv *s, char const *script, char const *const *args, char const *const *env)
 {
   pid_t pid = fork() ;
   if (pid < 0) { strerr_warnwu2sys("fork for ", script) ; return -1 ; }
@@ -209,11 +209,11 @@ pid_t spawn_script (char const *script, char const *const *args, char const *con
     for (; *args && n < 7 ; args++) argv[n++] = *args ;
     argv[n] = 0 ;
     memcpy(path + 2, script, strlen(script) + 1) ;
-    child_setup() ;
+    child_setup(s) ;
     close_others(-1) ;
     child_env(env) ;
     execv(path, (char *const *)argv) ;
-    strerr_diefu4sys(127, "exec ", S.dir, "/", script) ;
+    strerr_diefu4sys(127, "exec ", s->dir, "/", script) ;
   }
   return pid ;
 }

@@ -8,6 +8,9 @@
 #include <nci/svstatus.h>
 #include <nci/unitstate.h>
 #include <nci/outstream.h>
+#include <nci/statefile.h>
+
+typedef struct sv_s sv ;
 
 /* The unit's policy, read once from the service directory at start (doc/tree.md). */
 enum readiness_e { READY_SIMPLE, READY_EXEC, READY_NOTIFY, READY_FORKING, READY_FD } ;
@@ -46,7 +49,7 @@ extern void policy_read (policy *p, char const *dir) ;
 
 /* The notify socket ($NOTIFY_SOCKET) of a Type=notify service. */
 extern int notify_open (char const *path) ;
-extern void notify_read (int fd) ;
+extern void notify_read (sv *s, int fd) ;
 
 /* The state machine (machine.c): a service's life is one state, changed there
    only, on the events below; doc/state.md has the table of what each event
@@ -97,7 +100,22 @@ enum want_e { WANT_DOWN, WANT_UP, WANT_ONCE } ;
 extern char const *const svstate_names[SV_NSTATES] ;
 extern char const *const svevent_names[SE_N] ;
 
-typedef struct sv_s sv ;
+/* What publish.c keeps of a service between its announces and its publish. */
+typedef struct svpub_s svpub ;
+struct svpub_s
+{
+  char pending[32] ;            /* letters announced, not sent yet */
+  size_t npending ;
+  int dirty ;                   /* a change not written yet */
+  nci_svstatus snap_st ;        /* the state as of the last announce */
+  nci_unitstate snap_u ;
+  tain publish_at ;
+  int publish_timed ;
+  nci_statefile f_status, f_state ;
+  tain prepare_at ;
+  int prepare_timed ;
+} ;
+
 struct sv_s
 {
   char const *name ;
@@ -131,51 +149,51 @@ struct sv_s
   nci_outstream out, err ;
   char notify_path[108] ;       /* sun_path */
   char dir[PATH_MAX] ;          /* absolute path of the service directory */
+  svpub pub ;
   policy pol ;                  /* last: its large pid_file is rarely touched */
 } ;
 
-extern sv S ;
-
-extern void sv_event (enum svevent_e ev, int arg) ;
-extern void sv_begin (void) ;   /* the first start, when wanted up */
-extern enum nci_unitstate_state_e sv_shown_state (void) ;
-extern int sv_gone (void) ;      /* exiting and down: nci-supervise may exit */
-extern int sv_group_wait (void) ;  /* stopped but for processes of its group: look again soon */
-extern void sv_take_over (int ready, int stopping) ;  /* adopt.c found its service running */
-extern void sv_stay_failed (void) ;  /* adopt.c found it failed */
-extern void sv_signal_main (int sig) ;  /* a control byte's signal to the main process */
+extern void sv_event (sv *s, enum svevent_e ev, int arg) ;
+extern void sv_begin (sv *s) ;   /* the first start, when wanted up */
+extern enum nci_unitstate_state_e sv_shown_state (sv *s) ;
+extern int sv_gone (sv *s) ;      /* exiting and down: nci-supervise may exit */
+extern int sv_group_wait (sv *s) ;  /* stopped but for processes of its group: look again soon */
+extern void sv_take_over (sv *s, int ready, int stopping) ;  /* adopt.c found its service running */
+extern void sv_stay_failed (sv *s) ;  /* adopt.c found it failed */
+extern void sv_signal_main (sv *s, int sig) ;  /* a control byte's signal to the main process */
 /* publish.c */
-extern void sv_announce (char const *event) ;  /* a change, and its event letters (or 0) */
-extern void sv_publish (void) ;  /* writes the status files and sends the letters, if anything changed */
-extern int sv_publish_later (tain *when) ;  /* 1: sv_publish may wait until *when */
-extern int sv_prepare_later (tain *when) ;  /* 1: sv_prepare is due at *when */
-extern void sv_prepare (void) ;  /* makes the status files' next temporary files */
-extern void sv_log (char const *s1, char const *s2, char const *s3) ;
+extern void sv_announce (sv *s, char const *event) ;  /* a change, and its event letters (or 0) */
+extern void sv_publish (sv *s) ;  /* writes the status files and sends the letters, if anything changed */
+extern int sv_publish_later (sv *s, tain *when) ;  /* 1: sv_publish may wait until *when */
+extern int sv_prepare_later (sv *s, tain *when) ;  /* 1: sv_prepare is due at *when */
+extern void sv_prepare (sv *s) ;  /* makes the status files' next temporary files */
+extern void sv_publish_init (sv *s) ;
+extern void sv_log (sv *s, char const *s1, char const *s2, char const *s3) ;
 
 /* Spawning: the service's run, and the control scripts. */
-extern pid_t spawn_run (int *readyfd) ;
-extern pid_t spawn_script (char const *script, char const *const *args, char const *const *env) ;
+extern pid_t spawn_run (sv *s, int *readyfd) ;
+extern pid_t spawn_script (sv *s, char const *script, char const *const *args, char const *const *env) ;
 
 /* Signals to the service per KillMode; group_empty tells whether any process of
    the service is left. */
-extern void kill_service (int sig, int all) ;
-extern int service_left (void) ;
-extern pid_t child_guess (void) ;
+extern void kill_service (sv *s, int sig, int all) ;
+extern int service_left (sv *s) ;
+extern pid_t child_guess (sv *s) ;
 /* Type=forking: the main process once the started one exited, 0 when unknown */
-extern pid_t forked_main (void) ;
-extern void signal_ctl (int sig) ;
-extern void signal_main (int sig) ;
+extern pid_t forked_main (sv *s) ;
+extern void signal_ctl (sv *s, int sig) ;
+extern void signal_main (sv *s, int sig) ;
 extern pid_t group_of (pid_t pid) ;
 
 /* Files of the service directory. */
-extern void control_init (void) ;
-extern void sv_on_control (unsigned char c) ;
+extern void control_init (sv *s) ;
+extern void sv_on_control (sv *s, unsigned char c) ;
 
 /* A service left running by a previous nci-supervise on the same directory (it
    died; nci-init started this one) is taken over, not started twice. */
-extern int adopt (void) ;
+extern int adopt (sv *s) ;
 /* A service the previous nci-supervise left failed stays failed and down:
    returns 1 when so (the state is taken over). */
-extern int failed_before (void) ;
+extern int failed_before (sv *s) ;
 
 #endif

@@ -20,6 +20,7 @@
 #include "state_table.h"
 
 char const *PROG = "test_supervise_machine" ;
+static sv S ;
 
 static int w_spawn_ok, w_left, internal_errors ;
 static pid_t next_pid = 5000 ;
@@ -31,30 +32,32 @@ static void note (char const *a, char const *b)
   snprintf(trace + n, sizeof trace - n, "%s%s; ", a, b ? b : "") ;
 }
 
-pid_t spawn_run (int *readyfd)
+pid_t spawn_run (sv *s, int *readyfd)
 {
+  (void)s ;
   *readyfd = -1 ;
   if (!w_spawn_ok) { errno = EAGAIN ; return -1 ; }
   note("run", 0) ;
   return next_pid++ ;
 }
-pid_t spawn_script (char const *script, char const *const *args, char const *const *env)
+pid_t spawn_script (sv *s, char const *script, char const *const *args, char const *const *env)
 {
-  (void)args ; (void)env ;
+  (void)s ; (void)args ; (void)env ;
   if (!w_spawn_ok) { errno = EAGAIN ; return -1 ; }
   note("script ", script) ;
   return next_pid++ ;
 }
-void kill_service (int sig, int all) { (void)all ; note("kill ", sig == SIGKILL ? "KILL" : "down-signal") ; }
-int service_left (void) { return w_left ; }
-pid_t child_guess (void) { return 0 ; }
-pid_t forked_main (void) { return 7777 ; }
-void signal_ctl (int sig) { note("ctl ", sig == SIGKILL ? "KILL" : "TERM") ; }
-void signal_main (int sig) { (void)sig ; note("signal main", 0) ; }
+void kill_service (sv *s, int sig, int all) { (void)s ; (void)all ; note("kill ", sig == SIGKILL ? "KILL" : "down-signal") ; }
+int service_left (sv *s) { (void)s ; return w_left ; }
+pid_t child_guess (sv *s) { (void)s ; return 0 ; }
+pid_t forked_main (sv *s) { (void)s ; return 7777 ; }
+void signal_ctl (sv *s, int sig) { (void)s ; note("ctl ", sig == SIGKILL ? "KILL" : "TERM") ; }
+void signal_main (sv *s, int sig) { (void)s ; (void)sig ; note("signal main", 0) ; }
 pid_t group_of (pid_t pid) { return pid ; }
-void sv_announce (char const *event) { if (event) note("letters ", event) ; }
-void sv_log (char const *s1, char const *s2, char const *s3)
+void sv_announce (sv *s, char const *event) { (void)s ; if (event) note("letters ", event) ; }
+void sv_log (sv *s, char const *s1, char const *s2, char const *s3)
 {
+  (void)s ;
   (void)s2 ; (void)s3 ;
   if (!strncmp(s1, "internal error", 14)) internal_errors++ ;
   else note("log ", s1) ;
@@ -158,7 +161,7 @@ START_TEST(test_table)
         if (!consistent(s, &w) || !precondition(ev, &w)) continue ;
         if (ev != SE_MAIN_EXIT && ev != SE_CTL_EXIT && w.arg) continue ;
         world_set(s, &w) ;
-        sv_event((enum svevent_e)ev, ev == SE_MAIN_EXIT || ev == SE_CTL_EXIT ? wstats[w.arg] : ev == SE_MAINPID ? 4242 : ev == SE_EXTEND ? 5000 : 0) ;
+        sv_event(&S, (enum svevent_e)ev, ev == SE_MAIN_EXIT || ev == SE_CTL_EXIT ? wstats[w.arg] : ev == SE_MAINPID ? 4242 : ev == SE_EXTEND ? 5000 : 0) ;
         sent = 1 ;
         if (internal_errors)
         {
@@ -171,7 +174,7 @@ START_TEST(test_table)
       {
         w = (world){ .spawn_ok = 1 } ;
         world_set(s, &w) ;
-        sv_event((enum svevent_e)ev, 0) ;
+        sv_event(&S, (enum svevent_e)ev, 0) ;
         got = internal_errors ? 1L << SV_NSTATES : 1L << S.state ;
         ck_assert_int_eq((int)S.state, s) ;
       }
@@ -204,12 +207,12 @@ static int at (char const *what)
 START_TEST(test_start_during_fail_comes_after)
 {
   begin_up(0) ;
-  sv_event(SE_FAIL, 0) ;
+  sv_event(&S, SE_FAIL, 0) ;
   STATE(SV_STOP_SIGNAL) ;
-  sv_event(SE_UP, 0) ;
+  sv_event(&S, SE_UP, 0) ;
   STATE(SV_STOP_SIGNAL) ;
   ck_assert_int_lt(at("run"), 0) ;
-  sv_event(SE_MAIN_EXIT, SIGTERM) ;
+  sv_event(&S, SE_MAIN_EXIT, SIGTERM) ;
   STATE(SV_UP) ;
   ck_assert_int_ge(at("letters DF"), 0) ;
   ck_assert_int_gt(at("letters u"), at("letters DF")) ;
@@ -221,17 +224,17 @@ END_TEST
 START_TEST(test_restart_during_stop)
 {
   begin_up(0) ;
-  sv_event(SE_DOWN, 0) ;
-  sv_event(SE_RESTART, 0) ;
-  sv_event(SE_MAIN_EXIT, SIGTERM) ;
+  sv_event(&S, SE_DOWN, 0) ;
+  sv_event(&S, SE_RESTART, 0) ;
+  sv_event(&S, SE_MAIN_EXIT, SIGTERM) ;
   STATE(SV_GAP) ;
   ck_assert_int_eq(S.result, NCI_RESULT_SUCCESS) ;
-  sv_event(SE_TIMEOUT, 0) ;
+  sv_event(&S, SE_TIMEOUT, 0) ;
   STATE(SV_UP) ;
   begin_up(0) ;
-  sv_event(SE_RESTART, 0) ;
-  sv_event(SE_DOWN, 0) ;
-  sv_event(SE_MAIN_EXIT, SIGTERM) ;
+  sv_event(&S, SE_RESTART, 0) ;
+  sv_event(&S, SE_DOWN, 0) ;
+  sv_event(&S, SE_MAIN_EXIT, SIGTERM) ;
   STATE(SV_DOWN) ;
   ck_assert_int_lt(at("run"), 0) ;
 }
@@ -243,12 +246,12 @@ START_TEST(test_fail_when_down)
 {
   world w = { .spawn_ok = 1 } ;
   world_set(SV_DOWN, &w) ;
-  sv_event(SE_FAIL, 0) ;
+  sv_event(&S, SE_FAIL, 0) ;
   STATE(SV_FAILED) ;
   ck_assert_int_ge(at("letters F"), 0) ;
   world_set(SV_FAILED, &w) ;
   S.result = NCI_RESULT_EXIT_CODE ;
-  sv_event(SE_FAIL, 0) ;
+  sv_event(&S, SE_FAIL, 0) ;
   STATE(SV_FAILED) ;
   ck_assert_int_eq(S.result, NCI_RESULT_EXIT_CODE) ;
   ck_assert_int_lt(at("letters"), 0) ;
@@ -260,18 +263,18 @@ END_TEST
 START_TEST(test_exit_after_stop)
 {
   begin_up(1) ;
-  sv_event(SE_EXIT, 0) ;
-  sv_event(SE_DOWN, 0) ;
+  sv_event(&S, SE_EXIT, 0) ;
+  sv_event(&S, SE_DOWN, 0) ;
   STATE(SV_STOP_SCRIPT) ;
-  ck_assert(!sv_gone()) ;
-  sv_event(SE_CTL_EXIT, 0) ;
+  ck_assert(!sv_gone(&S)) ;
+  sv_event(&S, SE_CTL_EXIT, 0) ;
   STATE(SV_STOP_SIGNAL) ;
-  ck_assert(!sv_gone()) ;
-  sv_event(SE_MAIN_EXIT, SIGTERM) ;
+  ck_assert(!sv_gone(&S)) ;
+  sv_event(&S, SE_MAIN_EXIT, SIGTERM) ;
   STATE(SV_FINISHING) ;
-  sv_event(SE_CTL_EXIT, 0) ;
+  sv_event(&S, SE_CTL_EXIT, 0) ;
   STATE(SV_DOWN) ;
-  ck_assert(sv_gone()) ;
+  ck_assert(sv_gone(&S)) ;
 }
 END_TEST
 
@@ -282,13 +285,13 @@ START_TEST(test_mixed_main_gone_during_stop_script)
   begin_up(1) ;
   S.pol.killmode = KILL_MIXED ;
   w_left = 1 ;
-  sv_event(SE_DOWN, 0) ;
+  sv_event(&S, SE_DOWN, 0) ;
   STATE(SV_STOP_SCRIPT) ;
-  sv_event(SE_MAIN_EXIT, 0) ;
+  sv_event(&S, SE_MAIN_EXIT, 0) ;
   STATE(SV_STOP_KILL) ;
   ck_assert_int_ge(at("kill KILL"), 0) ;
   w_left = 0 ;
-  sv_event(SE_CTL_EXIT, 0) ;
+  sv_event(&S, SE_CTL_EXIT, 0) ;
   STATE(SV_FINISHING) ;
 }
 END_TEST
@@ -299,14 +302,34 @@ START_TEST(test_stop_timeout_and_limit)
 {
   world w = { .spawn_ok = 1 } ;
   begin_up(0) ;
-  sv_event(SE_DOWN, 0) ;
-  sv_event(SE_TIMEOUT, 0) ;
+  sv_event(&S, SE_DOWN, 0) ;
+  sv_event(&S, SE_TIMEOUT, 0) ;
   STATE(SV_STOP_KILL) ;
   ck_assert_int_eq(S.result, NCI_RESULT_TIMEOUT) ;
   world_set(SV_FAILED, &w) ;
   S.pol.burst = 1 ; S.pol.interval_ms = 10000 ; S.limit_count = 1 ; S.limit_begin = STAMP ;
-  sv_event(SE_UP, 0) ;
+  sv_event(&S, SE_UP, 0) ;
   STATE(SV_UP) ;
+}
+END_TEST
+
+/* Two services in one process, as a single-process supervisor would keep
+   them: the machine touches only the one it is given. */
+START_TEST(test_two_services)
+{
+  static sv two[2] ;
+  world w = { .spawn_ok = 1 } ;
+  tain_now_set_stopwatch_g() ;
+  world_set(SV_DOWN, &w) ;
+  two[0] = S ; two[1] = S ;
+  two[1].name = "other" ;
+  sv_event(&two[0], SE_UP, 0) ;
+  ck_assert_str_eq(svstate_names[two[0].state], "up") ;
+  ck_assert_str_eq(svstate_names[two[1].state], "down") ;
+  sv_event(&two[1], SE_FAIL, 0) ;
+  ck_assert_str_eq(svstate_names[two[1].state], "failed") ;
+  ck_assert_str_eq(svstate_names[two[0].state], "up") ;
+  ck_assert_int_eq(two[0].want, WANT_UP) ;
 }
 END_TEST
 
@@ -324,6 +347,7 @@ static Suite *suite (void)
   tcase_add_test(t, test_exit_after_stop) ;
   tcase_add_test(t, test_mixed_main_gone_during_stop_script) ;
   tcase_add_test(t, test_stop_timeout_and_limit) ;
+  tcase_add_test(t, test_two_services) ;
   suite_add_tcase(s, t) ;
   return s ;
 }
