@@ -97,6 +97,7 @@ void schedule (void)
     unit_event(G.units + i, EV_TURN, 0) ;
     if (unit_unsettled(G.units + i)) pending = 1 ;
   }
+  if (!G.passed) { statedir_complete() ; G.passed = 1 ; }
   if (G.shutting) { shutdown_step() ; return ; }
   if (!pending && !G.booted) boot_complete() ;
 }

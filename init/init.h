@@ -95,6 +95,7 @@ struct unit_s
   int spawn_failing ;               /* oneshot: its last script could not be started (said once) */
   int sv_announced ;                /* longrun: its nci-supervise said s */
   unsigned int sv_count ;           /* longrun: nci-supervises started for it */
+  int linked ;                      /* its state directory is whole (statedir.c) */
   tain deadline ;
   tain sv_started ;                 /* longrun: when its nci-supervise last started */
   int svfds[4] ;                    /* longrun: output pipes kept across nci-supervise restarts */
@@ -122,6 +123,7 @@ struct init_s
   unsigned int *stoplog ;           /* the units whose stop began in this shutdown step, to log */
   unsigned int nstoplog ;
   int booted ;
+  int passed ;                      /* the boot's first pass is done: every unit's directory is whole */
   int shutting ;
   int final ;                       /* all units stopped: TERM/KILL to what is left */
   int down ;                        /* nothing left: nci-init is exiting */
@@ -159,6 +161,8 @@ extern void unit_set_pid (unit *u, pid_t pid) ;
 #define UNIT_PATH_SUFFIX_MAX 32
 extern void unit_path (char *buf, unit const *u, char const *suffix) ;
 extern void statedir_prepare (void) ;
+extern void unit_link (unit *u) ;
+extern void statedir_complete (void) ;
 extern void state_write_boot (void) ;
 extern void state_write_unit (unit *u) ;
 

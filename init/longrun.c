@@ -32,6 +32,7 @@ static int reopen_write (int rfd)
 int sv_spawn (unit *u, int down)
 {
   pid_t pid ;
+  unit_link(u) ;
   if (u->svfds[0] < 0)
   {
     int p[2], q[2] ;

@@ -171,6 +171,7 @@ int scripts_running (void)
 int script_run (unit *u, char const *script)
 {
   int n = 0 ;
+  unit_link(u) ;
   if (spawn_once(u, script)) return 1 ;
   if (scripts_running()) return 0 ;
   for (int i = 0 ; i < G.nslots ; i++) if (G.slots[i].linger) { slot_free(i) ; n++ ; }

@@ -57,17 +57,17 @@ static void state_reset (unit *u, int kept)
 }
 
 /* The tree's files of the unit, as listed at load, each linked into its
-   directory: a few syscalls per unit, relative to the directory's fd (at
-   N=1000 this is most of what nci-init does before its first start). */
-static void link_unit (unit *u)
+   directory (made already, kept from an earlier run or not): a few syscalls
+   per unit, relative to the directory's fd. */
+static void link_unit (unit *u, int kept)
 {
   size_t sl = strlen(G.statedir), tl = strlen(G.tree), nl = strlen(u->name) ;
   char dst[sl + nl + 2] ;
   char from[PATH_MAX] ;
   char const *f = u->files ;
-  int kept, dfd ;
+  int dfd ;
+  u->linked = 1 ;
   memcpy(dst, G.statedir, sl) ; dst[sl] = '/' ; memcpy(dst + sl + 1, u->name, nl + 1) ;
-  kept = mkdir_or_keep(dst, 0755) ;
   dfd = open(dst, O_PATH | O_DIRECTORY | O_CLOEXEC) ;
   if (dfd < 0) strerr_diefu2sys(111, "open ", dst) ;
   /* checked at start: the tree's path and a unit's name and file fit */
@@ -111,7 +111,31 @@ void statedir_prepare (void)
   if (access(G.statedir, W_OK) < 0) strerr_diefu2sys(111, "write to the state directory ", G.statedir) ;
   memcpy(own, G.statedir, sl) ; memcpy(own + sl, "/.nci-init", 11) ;
   mkdir_or_keep(own, 0755) ;
-  for (unsigned int i = 0 ; i < G.n ; i++) link_unit(G.units + i) ;
+  /* Every unit's directory now, so nci-ctl lists every unit from the first
+     start on; what is inside it once the unit is first started or shown, or
+     at the end of the boot's first pass (statedir_complete): at N=1000,
+     linking all of it first would hold the first start back by as long as
+     the whole tree's load. A directory taken over from an earlier run is
+     made whole now: what that run left in it must not be read as this one's. */
+  for (unsigned int i = 0 ; i < G.n ; i++)
+  {
+    unit *u = G.units + i ;
+    size_t nl = strlen(u->name) ;
+    char dst[sl + nl + 2] ;
+    memcpy(dst, G.statedir, sl) ; dst[sl] = '/' ; memcpy(dst + sl + 1, u->name, nl + 1) ;
+    if (mkdir_or_keep(dst, 0755)) link_unit(u, 1) ;
+  }
+}
+
+/* The unit's directory made whole before anything uses it. */
+void unit_link (unit *u)
+{
+  if (!u->linked) link_unit(u, 0) ;
+}
+
+void statedir_complete (void)
+{
+  for (unsigned int i = 0 ; i < G.n ; i++) unit_link(G.units + i) ;
 }
 
 /* STATEDIR/.nci-init/state: "state booting|up|stopping", then one line
@@ -197,6 +221,7 @@ static void oneshot_event (unit *u, char const *letters)
    event/ (a longrun's nci-supervise writes its own). */
 void unit_show (unit *u, enum nci_unitstate_state_e st)
 {
+  unit_link(u) ;
   u->st.state = st ;
   /* a oneshot is ready once it has done its work */
   u->st.ready = st == NCI_STATE_UP || (st == NCI_STATE_DOWN && u->st.result == NCI_RESULT_SUCCESS) ;

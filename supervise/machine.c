@@ -531,7 +531,9 @@ static void log_exit (sv *s, int wstat)
   sv_log(s, WCOREDUMP(wstat) ? "dumped core on " : "killed by ", name, 0) ;
 }
 
-static void main_died (sv *s, int wstat)
+/* known: its wait status is known (not a service taken over, which is not
+   nci-supervise's child) */
+static void main_died (sv *s, int wstat, int known)
 {
   if (s->state == SV_STARTING && s->pol.readiness == READY_FORKING && WIFEXITED(wstat) && !WEXITSTATUS(wstat))
   {
@@ -547,7 +549,7 @@ static void main_died (sv *s, int wstat)
   }
   s->mainpid = 0 ;
   s->main_wstat = wstat ;
-  s->has_exit = !s->exit_unknown ;
+  s->has_exit = known ;
   close_readyfd(s) ;
   tain_wallclock_read(&s->st.stamp) ;
   /* a result already decided (timeout, start-post failure) stands */
@@ -696,7 +698,7 @@ void sv_event (sv *s, enum svevent_e ev, int arg)
     case SE_RELOAD : reload(s) ; return ;
     case SE_MAIN_EXIT :
       if (!s->mainpid) break ;
-      main_died(s, arg) ;
+      main_died(s, arg, 1) ;
       return ;
     case SE_CTL_EXIT :
       if (!s->ctlpid) break ;
@@ -713,10 +715,8 @@ void sv_event (sv *s, enum svevent_e ev, int arg)
       /* a stop with KillMode=none forgot it already */
       if (!s->mainpid) return ;
       if (!asked(s) && s->result == NCI_RESULT_NONE) s->result = NCI_RESULT_EXIT_CODE ;
-      s->exit_unknown = 1 ;
       sv_log(s, "the service taken over has exited, its exit status unknown", 0, 0) ;
-      main_died(s, 0) ;
-      s->exit_unknown = 0 ;
+      main_died(s, 0, 0) ;
       return ;
     case SE_MAINPID :
       if (!is_running(s->state)) return ;

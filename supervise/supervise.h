@@ -130,7 +130,6 @@ struct sv_s
   int paused ;                  /* SIGSTOP sent, no SIGCONT since */
   int main_wstat ;
   int has_exit ;
-  int exit_unknown ;            /* the main process ending was taken over: its status is not known */
   uint64_t since_ms ;           /* when the state shown last changed */
   enum nci_unitstate_result_e result ;
   unsigned int restarts ;

@@ -112,6 +112,25 @@ assert_before "$S" e3.done lr2
 stop_init
 assert_eq "exit code" 0 "$rc"
 
+t "order: from the first start on, nci-ctl lists every unit, those still waiting too"
+# the state directory's contents are made as units start; every unit's directory is there
+# before the first one does
+rm -f "$S"
+units=("$(unit first Type=oneshot "ExecStart=/bin/sh -c '$CTL -s $TMP/listing.state status > $TMP/first-status 2>&1; $SVC stamp $S first'")")
+for i in $(seq 1 100); do
+  if [ $((i % 2)) = 0 ]; then units+=("$(unit "w$i" after=first "ExecStart=$SVC pause")")
+  else units+=("$(unit "w$i" Type=oneshot after=first "ExecStart=$SVC stamp $S w$i")"); fi
+done
+mktree listing "${units[@]}"
+boot listing "$TREE"
+wait_booted
+missing=''
+for i in $(seq 1 100); do grep -q "^w$i " "$TMP/first-status" || missing="$missing w$i"; done
+[ -z "$missing" ] || fail "nci-ctl status, run by the first unit to start, did not list:$missing ($(head -n 5 "$TMP/first-status" | tr "\n" "|"))"
+grep -q "^first " "$TMP/first-status" || fail "nci-ctl status did not list the unit running it: $(head -n 3 "$TMP/first-status")"
+stop_init
+assert_eq "exit code" 0 "$rc"
+
 t "order: Type=notify gates its dependent until READY=1"
 rm -f "$S" "$TMP/go"
 mktree notify \
