@@ -431,6 +431,9 @@ mktree onefail \
   "$(unit keep "ExecStart=$SVC pause")"
 boot onefail --on-failure continue "$TREE"
 wait_stamps setup slow
+# setup's script has stamped, and must have ended too: a oneshot failed while it starts
+# is no oneshot up, and runs no ExecStop (systemd's too)
+wait_for 10 unit_is setup up || fail "setup not up: $(nci_state setup state)"
 touch "$TMP/db-go"
 wait_for 10 init_has "failed setup: dependency failed: db" || fail "setup not failed: $(cat "$SD/.nci-init/state")"
 wait_stamps setup.stop
