@@ -187,6 +187,7 @@ wait_booted() { wait_for "${1:-10}" is_booted || fail "boot not complete: $(cat 
 # nci_state UNIT KEY: a key of STATEDIR/UNIT/supervise/nci-state
 nci_state() { sed -n "s/^$2 //p" "$SD/$1/supervise/nci-state" 2>/dev/null; }
 unit_is() { [ "$(nci_state "$1" state)" = "$2" ]; }
+restarts_are() { [ "$(nci_state "$1" restarts)" = "$2" ]; }
 
 # Stamps (testsvc stamp FILE WORD): "WORD PID MONOTONIC_NS REALTIME_NS" lines.
 # st FILE WORD: WORD's monotonic time (the first such line), empty when none

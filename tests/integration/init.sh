@@ -271,9 +271,13 @@ mktree flaky \
   "$(unit after-flaky after=flaky requires=flaky "ExecStart=$SVC stamp $S after-flaky pause")"
 boot flaky "$TREE"
 wait_booted
-wait_for 5 unit_is flaky up || fail "flaky: $(nci_state flaky state)"
+# flaky is ready at fork (Type=simple): its first run shows up, and lets after-flaky
+# start, before it exits 3. Only its second run stamps.
+wait_for 5 has_stamp "$S" flaky || fail "flaky did not run a second time: $(nci_state flaky state)"
 wait_for 5 has_stamp "$S" after-flaky || fail "after-flaky did not start"
-assert_eq "restarts" 1 "$(nci_state flaky restarts)"
+wait_for 5 restarts_are flaky 1 || fail "restarts: expected 1, got $(nci_state flaky restarts)"
+assert_eq "state" up "$(nci_state flaky state)"
+assert_eq "runs" 1 "$(count_stamps "$S" flaky)"
 assert_eq "init state" "state up" "$(cat "$SD/.nci-init/state")"
 alive "$P" || fail "the container ended"
 stop_init
