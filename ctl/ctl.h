@@ -2,6 +2,8 @@
 #define NCI_CTL_H
 
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include <nci/signal.h>
 #include <nci/svstatus.h>
@@ -60,5 +62,10 @@ extern int ctl_send (char const *verb, char c, char const *const *names, unsigne
 extern int ctl_kill (int sig, char const *const *names, unsigned int n) ;
 extern int ctl_wait (char const *const *names, unsigned int n, int ready, unsigned int ms) ;
 extern int ctl_check (int ready) ;
+extern int ctl_calendar (char const *const *exprs, unsigned int n, unsigned int iterations, char const *base) ;
+
+/* time_fmt.c: a time (microseconds since the epoch) as systemd prints it. */
+extern void ctl_time_fmt (char *buf, size_t len, uint64_t usec, int utc) ;
+extern void ctl_time_relative (char *buf, size_t len, uint64_t usec, uint64_t now) ;
 
 #endif
