@@ -59,6 +59,23 @@ struct limit_s
   uint64_t hard ;
 } ;
 
+/* A timer's [Timer] section (timerConfig). */
+enum timer_span { TIMER_ON_ACTIVE, TIMER_ON_BOOT, TIMER_ON_STARTUP, TIMER_ON_UNIT_ACTIVE, TIMER_ON_UNIT_INACTIVE, TIMER_SPAN_N } ;
+
+typedef struct timer_config_s timer_config ;
+struct timer_config_s
+{
+  strlist on_calendar ;            /* normalized expressions */
+  strlist spans[TIMER_SPAN_N] ;    /* microseconds, in decimal */
+  char *unit ;                     /* Unit=, or 0: the service of the timer's own name */
+  int persistent ;
+  int wake_system ;
+  int remain_after_elapse ;
+  int fixed_random_delay ;
+  uint64_t accuracy_usec ;
+  uint64_t randomized_delay_usec ;
+} ;
+
 typedef struct unit_s unit ;
 struct unit_s
 {
@@ -67,7 +84,11 @@ struct unit_s
   int enabled ;
   int is_template ;     /* "foo@" */
   int has_start_at ;
+  strlist start_at ;    /* startAt: its calendar expressions, normalized */
   int default_deps ;
+  int is_timer ;        /* a systemd.timers.<name>: the name ends in ".timer" */
+  int is_socket ;       /* a systemd.sockets.<name>: the name ends in ".socket" */
+  timer_config timer ;
 
   enum svc_type type ;
   cmdlist exec[EXEC_N] ;
@@ -189,8 +210,10 @@ extern void input_free (input *) ;
 typedef struct tree_s tree ;
 struct tree_s
 {
-  unit *units ;        /* all units of the input, sorted by name */
+  unit *units ;        /* all services of the input, sorted by name */
   size_t n ;
+  unit *timers ;       /* the timers: systemd.timers and those startAt makes, sorted by name */
+  size_t ntimers ;
   size_t *order ;      /* started units in boot order: indices into units */
   size_t norder ;
   strlist *after ;     /* per unit: started units it starts after (names, sorted) */
@@ -205,6 +228,10 @@ struct tree_s
    is not JSON, else an invalid or doubly defined name, or a unit that does not
    parse. */
 extern void units_parse (tree *t, input const *in) ;
+
+/* timers.c: takes the timers and sockets out of t->units, makes the timers of
+   startAt, checks what they trigger and reports them (neither is run yet). */
+extern void timers_build (tree *t) ;
 
 extern void graph_build (tree *) ;
 

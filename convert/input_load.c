@@ -88,6 +88,84 @@ static member *parse_whole (input const *in, size_t *n)
   return m ;
 }
 
+static int section_name (char const *k)
+{
+  return !strcmp(k, "services") || !strcmp(k, "timers") || !strcmp(k, "sockets") ;
+}
+
+/* One section's members (a value that the split could not take apart is parsed whole
+   here, or, if it is not JSON alone, with the whole input for jansson's error), each
+   key given the section's suffix. */
+static void section_members (input const *in, member const *sec, char const *suffix, member **out, size_t *n, size_t *cap)
+{
+  member *m = 0 ;
+  size_t k = (size_t)-1 ;
+  json_t *obj = sec->value ;
+  if (!obj)
+  {
+    k = json_split(sec->text, sec->len, &m) ;
+    if (k == (size_t)-1)
+    {
+      json_error_t err ;
+      obj = json_loadb(sec->text, sec->len, INPUT_JSON_FLAGS, &err) ;
+      if (!obj) input_die_json(in, sec->key) ;
+    }
+  }
+  if (obj)
+  {
+    char const *key ;
+    json_t *v ;
+    size_t i = 0 ;
+    if (!json_is_object(obj)) strerr_dief(1, input_name, ": ", sec->key, ": expected an object mapping unit names to units") ;
+    m = xmalloc((json_object_size(obj) + 1) * sizeof(member)) ;
+    json_object_foreach(obj, key, v) m[i++] = (member){ .key = xstrdup(key), .value = v } ;
+    k = i ;
+  }
+  for (size_t i = 0 ; i < k ; i++)
+  {
+    size_t l = strlen(m[i].key), sl = strlen(suffix) ;
+    if (*n == *cap)
+    {
+      *cap = *cap * 2 + 16 ;
+      *out = xrealloc(*out, *cap * sizeof(member)) ;
+    }
+    if (sl && !(l > sl && !strcmp(m[i].key + l - sl, suffix)))
+    {
+      char *key = xmalloc(l + sl + 1) ;
+      strcpy(stpcpy(key, m[i].key), suffix) ;
+      free(m[i].key) ;
+      m[i].key = key ;
+    }
+    (*out)[(*n)++] = m[i] ;
+  }
+  free(m) ;
+}
+
+/* The sectioned shape, {"services": {...}, "timers": {...}, "sockets": {...}}: its
+   members become the units of its sections, timers and sockets with their suffix. Any
+   other object is the plain map of services. */
+static void sections (input *in)
+{
+  member *out = 0 ;
+  size_t n = 0, cap = 0 ;
+  int services = 0 ;
+  for (size_t i = 0 ; i < in->n ; i++)
+  {
+    if (!section_name(in->m[i].key)) return ;
+    if (!strcmp(in->m[i].key, "services")) services = 1 ;
+  }
+  if (!services) return ;
+  for (size_t i = 0 ; i < in->n ; i++)
+  {
+    char const *k = in->m[i].key ;
+    section_members(in, &in->m[i], !strcmp(k, "services") ? "" : !strcmp(k, "timers") ? ".timer" : ".socket", &out, &n, &cap) ;
+  }
+  members_free(in->m, in->n) ;
+  if (n > 1) qsort(out, n, sizeof(member), &cmp_members) ;
+  in->m = out ;
+  in->n = n ;
+}
+
 void input_load (input *in, char const *file)
 {
   size_t n ;
@@ -106,6 +184,7 @@ void input_load (input *in, char const *file)
   }
   if (n == (size_t)-1) in->m = parse_whole(in, &n) ;
   in->n = n ;
+  sections(in) ;
 }
 
 void input_die_json (input const *in, char const *key)

@@ -192,6 +192,7 @@ int main (int argc, char const *const *argv)
   units_parse(&t, &in) ;
   json_arena_end() ;
   input_free(&in) ;
+  timers_build(&t) ;
   graph_build(&t) ;
 
   report = report_text() ;

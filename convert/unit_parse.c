@@ -7,6 +7,7 @@
 #include <string.h>
 #include <skalibs/stralloc.h>
 #include <skalibs/types.h>
+#include <nci/calendar.h>
 #include <nci/cmdline.h>
 #include <nci/signal.h>
 #include <nci/specifier.h>
@@ -709,6 +710,60 @@ static int unit_key (ctx *c, char const *k, json_t const *v)
   return 0 ;
 }
 
+/* ---- [Timer] ---- */
+
+/* An OnCalendar=/startAt expression, checked and normalized now: a typo is an error at
+   build time, not a timer that never fires. */
+static void calendar_add (ctx *c, char const *expr, strlist *out)
+{
+  nci_calendar cal ;
+  char const *why ;
+  static char norm[NCI_CALENDAR_FMT_MAX] ;
+  char *m ;
+  if (nci_calendar_parse(expr, &cal, &why))
+  {
+    nci_calendar_format(&cal, norm) ;
+    strlist_add(out, norm) ;
+    return ;
+  }
+  m = xmalloc(strlen(expr) + strlen(why) + 40) ;
+  strcpy(stpcpy(stpcpy(stpcpy(m, "invalid calendar expression \""), expr), "\": "), why) ;
+  die(c, m) ;
+}
+
+static int timer_key (ctx *c, char const *k, json_t const *v)
+{
+  static char const *const span_keys[TIMER_SPAN_N] = { "OnActiveSec", "OnBootSec", "OnStartupSec", "OnUnitActiveSec", "OnUnitInactiveSec" } ;
+  timer_config *t = &c->u->timer ;
+  if (!strcmp(k, "OnCalendar"))
+  {
+    collect(c, T_STR | T_LIST, v) ;
+    if (c->reset) strlist_clear(&t->on_calendar) ;
+    for (size_t i = 0 ; i < c->vals.n ; i++) calendar_add(c, c->vals.s[i], &t->on_calendar) ;
+    return 1 ;
+  }
+  for (unsigned int i = 0 ; i < TIMER_SPAN_N ; i++) if (!strcmp(k, span_keys[i]))
+  {
+    collect(c, T_STR | T_INT | T_LIST, v) ;
+    if (c->reset) strlist_clear(&t->spans[i]) ;
+    for (size_t j = 0 ; j < c->vals.n ; j++)
+    {
+      char buf[UINT64_FMT + 1] ;
+      buf[uint64_fmt(buf, parse_span(c, c->vals.s[j], NCI_USEC_PER_SEC))] = 0 ;
+      strlist_add(&t->spans[i], buf) ;
+    }
+    return 1 ;
+  }
+  if (!strcmp(k, "Unit")) { collect(c, T_STR | T_LIST, v) ; set_str(c, &t->unit) ; return 1 ; }
+  if (!strcmp(k, "Persistent")) { collect(c, T_STR | T_BOOL | T_LIST, v) ; t->persistent = last(c) ? parse_bool(c, last(c)) : 0 ; return 1 ; }
+  if (!strcmp(k, "WakeSystem")) { collect(c, T_STR | T_BOOL | T_LIST, v) ; t->wake_system = last(c) ? parse_bool(c, last(c)) : 0 ; return 1 ; }
+  if (!strcmp(k, "RemainAfterElapse")) { collect(c, T_STR | T_BOOL | T_LIST, v) ; t->remain_after_elapse = last(c) ? parse_bool(c, last(c)) : 1 ; return 1 ; }
+  if (!strcmp(k, "FixedRandomDelay")) { collect(c, T_STR | T_BOOL | T_LIST, v) ; t->fixed_random_delay = last(c) ? parse_bool(c, last(c)) : 0 ; return 1 ; }
+  if (!strcmp(k, "AccuracySec")) { collect(c, T_STR | T_INT | T_LIST, v) ; t->accuracy_usec = last(c) ? parse_span(c, last(c), NCI_USEC_PER_SEC) : 60 * NCI_USEC_PER_SEC ; return 1 ; }
+  if (!strcmp(k, "RandomizedDelaySec")) { collect(c, T_STR | T_INT | T_LIST, v) ; t->randomized_delay_usec = last(c) ? parse_span(c, last(c), NCI_USEC_PER_SEC) : 0 ; return 1 ; }
+  return 0 ;
+}
+
 /* ---- top level ---- */
 
 /* Both tables are sorted, for bsearch: every unit has some forty top-level keys. */
@@ -881,6 +936,23 @@ static int bool_of (ctx *c, json_t const *v)
   return 0 ;
 }
 
+/* A timer has its [Timer] section and no [Service]; what it needs to trigger at all is
+   checked as systemd checks it when it loads a timer. */
+static void timer_finish (ctx *c, json_t const *tc)
+{
+  timer_config const *t = &c->u->timer ;
+  int any ;
+  if (tc) section(c, "timerConfig", tc, &timer_key) ;
+  any = t->on_calendar.n > 0 ;
+  for (unsigned int i = 0 ; i < TIMER_SPAN_N ; i++) if (t->spans[i].n) any = 1 ;
+  if (!any) die_unit(c->u->name, "timerConfig", "no OnCalendar=, OnActiveSec=, OnBootSec=, OnStartupSec=, OnUnitActiveSec= or OnUnitInactiveSec=: the timer would never elapse") ;
+  if (c->u->description == 0) c->u->description = xstrdup("") ;
+  strlist_clear(&c->vals) ;
+  free(c->vals.s) ;
+  free((char *)c->sp.unit) ;
+  free((char *)c->sp.prefix) ;
+}
+
 void unit_parse (unit *u, char const *name, json_t const *obj)
 {
   ctx c = { .u = u, .section = "", .vals = STRLIST_ZERO } ;
@@ -906,6 +978,10 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
   for (unsigned int i = 0 ; i < DIR_N ; i++) u->dir_mode[i] = 0755 ;
   at = strchr(name, '@') ;
   u->is_template = at && !at[1] ;
+  u->is_timer = strlen(name) > 6 && !strcmp(name + strlen(name) - 6, ".timer") ;
+  u->is_socket = strlen(name) > 7 && !strcmp(name + strlen(name) - 7, ".socket") ;
+  u->timer.remain_after_elapse = 1 ;
+  u->timer.accuracy_usec = 60 * NCI_USEC_PER_SEC ;
   set_key(&c, "", "") ;
   if (!json_is_object(obj)) die_unit(name, "", "expected an object") ;
 
@@ -917,7 +993,7 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
     char *full = xmalloc(strlen(name) + 9) ;
     char *prefix = xstrdup(name) ;
     char *p = strchr(prefix, '@') ;
-    strcpy(stpcpy(full, name), ".service") ;
+    strcpy(stpcpy(full, name), u->is_timer || u->is_socket ? "" : ".service") ;
     if (p) *p = 0 ;
     c.sp.unit = full ;
     c.sp.prefix = prefix ;
@@ -948,6 +1024,8 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
       strlist l = STRLIST_ZERO ;
       if (json_is_string(v)) { if (json_string_value(v)[0]) strlist_add(&l, json_string_value(v)) ; }
       else string_list(&c, v, &l) ;
+      strlist_clear(&u->start_at) ;
+      for (size_t i = 0 ; i < l.n ; i++) calendar_add(&c, l.s[i], &u->start_at) ;
       u->has_start_at = l.n > 0 ;
       strlist_clear(&l) ;
       free(l.s) ;
@@ -961,6 +1039,8 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
       free(l.s) ;
     }
     else if (!strcmp(k, "environment") || !strcmp(k, "path") || !strcmp(k, "serviceConfig") || !strcmp(k, "unitConfig")) ;
+    else if (!strcmp(k, "timerConfig") && u->is_timer) ;
+    else if (u->is_socket) ;
     else if (!strcmp(k, "startLimitBurst") || !strcmp(k, "startLimitIntervalSec"))
     {
       char key[32] ;
@@ -974,10 +1054,27 @@ void unit_parse (unit *u, char const *name, json_t const *obj)
 
   /* [Unit] first so that serviceConfig's StartLimit* (old form) and actions win, as
      they would in a unit file where [Service] comes after [Unit]. */
+  if (u->is_socket)
+  {
+    report_add(REPORT_UNSUPPORTED, name, "socketConfig", "sockets are not run by nci-init yet: ignored") ;
+    if (u->description == 0) u->description = xstrdup("") ;
+    strlist_clear(&c.vals) ;
+    free(c.vals.s) ;
+    free((char *)c.sp.unit) ;
+    free((char *)c.sp.prefix) ;
+    return ;
+  }
   v = json_object_get(obj, "environment") ;
   if (v) { set_key(&c, "", "environment") ; do_env_attrs(&c, v) ; }
   v = json_object_get(obj, "unitConfig") ;
   if (v) section(&c, "unitConfig", v, &unit_key) ;
+  if (u->is_timer)
+  {
+    if (json_object_get(obj, "serviceConfig"))
+      report_add(REPORT_UNSUPPORTED, name, "serviceConfig", "a timer has no [Service] section: ignored") ;
+    timer_finish(&c, json_object_get(obj, "timerConfig")) ;
+    return ;
+  }
   v = json_object_get(obj, "serviceConfig") ;
   if (v) section(&c, "serviceConfig", v, &service_key) ;
   path_fallback(&c, json_object_get(obj, "path")) ;

@@ -2009,6 +2009,87 @@ START_TEST(die_start_at_int)
 }
 END_TEST
 
+START_TEST(start_at_normalized)
+{
+  parse("{'startAt': ['daily', 'mon..fri 2:0'], 'serviceConfig': {" EXEC "}}") ;
+  ck_assert_uint_eq(u.start_at.n, 2) ;
+  ck_assert_str_eq(u.start_at.s[0], "*-*-* 00:00:00") ;
+  ck_assert_str_eq(u.start_at.s[1], "Mon..Fri *-*-* 02:00:00") ;
+}
+END_TEST
+
+START_TEST(die_start_at_invalid)
+{
+  quiet() ;
+  parse("{'startAt': ['daily', 'Mon..Foo'], 'serviceConfig': {" EXEC "}}") ;
+}
+END_TEST
+
+/* systemd.timer(5): OnCalendar= and the On*Sec= keys may repeat, "" resets them. */
+START_TEST(timer)
+{
+  parse_named("backup.timer", "{'wantedBy': ['timers.target'], 'timerConfig': {'OnCalendar': ['hourly', '', 'daily', '*:0/15'],"
+    " 'OnBootSec': ['5min', 30], 'OnUnitActiveSec': '1h', 'Unit': 'other.service', 'Persistent': true, 'AccuracySec': '1s',"
+    " 'RandomizedDelaySec': 10, 'FixedRandomDelay': 'yes', 'WakeSystem': false, 'RemainAfterElapse': false}}") ;
+  ck_assert_int_eq(u.is_timer, 1) ;
+  ck_assert_uint_eq(u.timer.on_calendar.n, 2) ;
+  ck_assert_str_eq(u.timer.on_calendar.s[0], "*-*-* 00:00:00") ;
+  ck_assert_str_eq(u.timer.on_calendar.s[1], "*-*-* *:00/15:00") ;
+  ck_assert_uint_eq(u.timer.spans[TIMER_ON_BOOT].n, 2) ;
+  ck_assert_str_eq(u.timer.spans[TIMER_ON_BOOT].s[0], "300000000") ;
+  ck_assert_str_eq(u.timer.spans[TIMER_ON_BOOT].s[1], "30000000") ;
+  ck_assert_str_eq(u.timer.spans[TIMER_ON_UNIT_ACTIVE].s[0], "3600000000") ;
+  ck_assert_uint_eq(u.timer.spans[TIMER_ON_ACTIVE].n, 0) ;
+  ck_assert_str_eq(u.timer.unit, "other.service") ;
+  ck_assert_int_eq(u.timer.persistent, 1) ;
+  ck_assert_uint_eq(u.timer.accuracy_usec, SEC) ;
+  ck_assert_uint_eq(u.timer.randomized_delay_usec, 10 * SEC) ;
+  ck_assert_int_eq(u.timer.fixed_random_delay, 1) ;
+  ck_assert_int_eq(u.timer.wake_system, 0) ;
+  ck_assert_int_eq(u.timer.remain_after_elapse, 0) ;
+  ck_assert_str_eq(u.deps[DEP_WANTED_BY].s[0], "timers.target") ;
+}
+END_TEST
+
+START_TEST(timer_defaults)
+{
+  parse_named("t.timer", "{'timerConfig': {'OnActiveSec': 1}}") ;
+  ck_assert_ptr_null(u.timer.unit) ;
+  ck_assert_int_eq(u.timer.persistent, 0) ;
+  ck_assert_int_eq(u.timer.remain_after_elapse, 1) ;
+  ck_assert_uint_eq(u.timer.accuracy_usec, 60 * SEC) ;
+}
+END_TEST
+
+START_TEST(timer_unknown_key)
+{
+  parse_named("t.timer", "{'timerConfig': {'OnActiveSec': 1, 'OnClockChange': true}, 'serviceConfig': {}}") ;
+  ck_report("t.timer: serviceConfig: unsupported: ") ;
+  ck_report("t.timer: timerConfig.OnClockChange: unsupported: ") ;
+}
+END_TEST
+
+START_TEST(die_timer_calendar)
+{
+  quiet() ;
+  parse_named("t.timer", "{'timerConfig': {'OnCalendar': '*-13-01'}}") ;
+}
+END_TEST
+
+START_TEST(die_timer_span)
+{
+  quiet() ;
+  parse_named("t.timer", "{'timerConfig': {'OnBootSec': '5 parsecs'}}") ;
+}
+END_TEST
+
+START_TEST(die_timer_no_trigger)
+{
+  quiet() ;
+  parse_named("t.timer", "{'timerConfig': {'Persistent': true}}") ;
+}
+END_TEST
+
 START_TEST(aliases)
 {
   parse("{'aliases': ['www.service'], 'serviceConfig': {" EXEC "}}") ;
@@ -2349,6 +2430,14 @@ static Suite *unit_parse_suite (void)
   tcase_add_exit_test(tc, die_description_int, 1) ;
   tcase_add_exit_test(tc, die_enable_string, 1) ;
   tcase_add_exit_test(tc, die_start_at_int, 1) ;
+  tcase_add_test(tc, start_at_normalized) ;
+  tcase_add_exit_test(tc, die_start_at_invalid, 1) ;
+  tcase_add_test(tc, timer) ;
+  tcase_add_test(tc, timer_defaults) ;
+  tcase_add_test(tc, timer_unknown_key) ;
+  tcase_add_exit_test(tc, die_timer_calendar, 1) ;
+  tcase_add_exit_test(tc, die_timer_span, 1) ;
+  tcase_add_exit_test(tc, die_timer_no_trigger, 1) ;
   tcase_add_exit_test(tc, die_aliases_string, 1) ;
   tcase_add_exit_test(tc, die_unit_not_object, 1) ;
   tcase_add_exit_test(tc, die_service_config_not_object, 1) ;
