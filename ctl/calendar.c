@@ -113,7 +113,7 @@ int ctl_calendar (char const *const *exprs, unsigned int n, unsigned int iterati
     for (int f = 0 ; f < NCI_CAL_FIELDS ; f++)
       if (cal.n[f] != 1 || cal.c[cal.first[f]].stop >= 0 || cal.c[cal.first[f]].repeat)
         strerr_dief3x(100, "invalid base time \"", base, "\": not a single point in time") ;
-    if (!nci_calendar_next(&cal, 0, &from)) strerr_dief3x(100, "invalid base time \"", base, "\": not after 1970") ;
+    if (!nci_calendar_next(&cal, 0, &from)) strerr_dief3x(100, "invalid base time \"", base, "\": not after 1970-01-01 00:00:00 UTC") ;
   }
   for (unsigned int i = 0 ; i < n ; i++)
   {

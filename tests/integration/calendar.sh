@@ -204,3 +204,19 @@ for base in "${BASES[@]}"; do
 done
 # A zone with a half-hour DST shift and numeric abbreviations (+1030, +11).
 check_pair "${BASES[2]%=*}" "${BASES[2]##*=}" Australia/Lord_Howe 50
+
+t "calendar: usage errors exit 100 with one line; --base-time is @SECONDS or a date and time, one point"
+for args in "" "--iterations" "--iterations x daily" "--iterations=-1 daily" "--bogus daily" "--base-time tuesday daily" "--base-time @0 daily" "--base-time=2026-13-01 daily"; do
+  # shellcheck disable=SC2086
+  out=$("$CTL" calendar $args 2>&1 > /dev/null); rc=$?
+  assert_eq "exit of [calendar $args]" 100 "$rc"
+  assert_eq "one line for [calendar $args]" 1 "$(printf '%s\n' "$out" | wc -l)"
+done
+assert_eq "a date as base" "    Next elapse: Sun 2026-02-01 00:00:00 UTC" \
+  "$(TZ=UTC "$CTL" calendar --base-time '2026-01-31 12:00 UTC' daily | sed -n 3p)"
+assert_eq "--name=value" "    Next elapse: Sun 2026-02-01 00:00:00 UTC" \
+  "$(TZ=UTC "$CTL" calendar --iterations=1 --base-time=@1769860800 daily | sed -n 3p)"
+assert_eq "-- ends the options" "Normalized form: *-*-* 00:00:00" "$("$CTL" calendar -- daily | sed -n 2p)"
+out=$("$CTL" calendar daily '*-13-01' 2>&1 > /dev/null); rc=$?
+assert_eq "an invalid expression among valid ones: exit" 1 "$rc"
+assert_eq "its error names it and says why" 'nci-ctl: invalid calendar expression "*-13-01": month out of range' "$out"
