@@ -68,6 +68,7 @@ struct timer_config_s
   strlist on_calendar ;            /* normalized expressions */
   strlist spans[TIMER_SPAN_N] ;    /* microseconds, in decimal */
   char *unit ;                     /* Unit=, or 0: the service of the timer's own name */
+  char *service ;                  /* the service it triggers, a name of tree.units, or 0: none (timers.c) */
   int persistent ;
   int wake_system ;
   int remain_after_elapse ;
@@ -215,6 +216,7 @@ struct tree_s
   unit *timers ;       /* the timers: systemd.timers and those startAt makes, sorted by name */
   size_t ntimers ;
   size_t *order ;      /* started units in boot order: indices into units */
+  int *demand ;        /* per unit: started by a timer only, not at boot */
   size_t norder ;
   strlist *after ;     /* per unit: started units it starts after (names, sorted) */
   strlist *requires ;  /* per unit: units whose failure fails it, also ones that never start */
@@ -230,7 +232,7 @@ struct tree_s
 extern void units_parse (tree *t, input const *in) ;
 
 /* timers.c: takes the timers and sockets out of t->units, makes the timers of
-   startAt, checks what they trigger and reports them (neither is run yet). */
+   startAt, and finds the service each triggers. */
 extern void timers_build (tree *t) ;
 
 extern void graph_build (tree *) ;

@@ -411,9 +411,27 @@ static void boot_order (tree *t, int const *started)
   free(indeg) ;
 }
 
+/* What an enabled timer triggers is pulled in as a boot target pulls in, so that it
+   and what it needs are in the tree; what only timers pull in is not started at boot
+   (t->demand). */
+static void timers_pull_in (tree *t)
+{
+  for (size_t i = 0 ; i < t->ntimers ; i++)
+  {
+    unit const *tm = &t->timers[i] ;
+    int s ;
+    if (!tm->enabled || !tm->timer.service) continue ;
+    s = name_index(t, tm->timer.service) ;
+    if (s < 0 || nodes[unit_nodes[s]].blocked) continue ;
+    nodes[unit_nodes[s]].started = 1 ;
+    pull_in(unit_nodes[s]) ;
+  }
+}
+
 void graph_build (tree *t)
 {
   unsigned int *seen ;
+  int *boot_started ;
   int *started = xmalloc((t->n + 1) * sizeof(int)) ;
   unit_nodes = xmalloc((t->n + 1) * sizeof(size_t)) ;
   builtin_edges() ;
@@ -428,6 +446,9 @@ void graph_build (tree *t)
   }
 
   for (unsigned int i = 0 ; boot_targets[i] ; i++) pull_in(node_get(boot_targets[i])) ;
+  boot_started = xmalloc((t->n + 1) * sizeof(int)) ;
+  for (size_t i = 0 ; i < t->n ; i++) boot_started[i] = relevant(unit_nodes[i]) ;
+  timers_pull_in(t) ;
 
   /* A target is ordered after what it pulls in, unless that unit opted out of
      default dependencies or is already ordered after the target. */
@@ -441,22 +462,21 @@ void graph_build (tree *t)
       if (!loop) ivec_add(&nodes[i].e[E_AFTER], j) ;
     }
 
+  t->demand = xmalloc((t->n + 1) * sizeof(int)) ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
     started[i] = relevant(unit_nodes[i]) ;
+    t->demand[i] = started[i] && !boot_started[i] ;
     if (!started[i]) continue ;
     report_deps(t, i) ;
   }
+  free(boot_started) ;
   for (size_t i = 0 ; i < t->n ; i++)
   {
     unit *u = &t->units[i] ;
     if (started[i] || !u->enabled || u->is_template) continue ;
-    if (u->has_start_at) report_add(REPORT_UNSUPPORTED, u->name, "startAt", "timers are not implemented: not started") ;
-    else report_add(REPORT_NOTE, u->name, "wantedBy", "not pulled in by any boot target: not started") ;
+    report_add(REPORT_NOTE, u->name, "wantedBy", "not pulled in by any boot target or timer: not started") ;
   }
-  for (size_t i = 0 ; i < t->n ; i++)
-    if (started[i] && t->units[i].has_start_at)
-      report_add(REPORT_UNSUPPORTED, t->units[i].name, "startAt", "timers are not implemented: started once at boot only") ;
 
   path = xmalloc((nnodes + 1) * sizeof(size_t)) ;
   for (size_t i = 0 ; i < nnodes ; i++) if (relevant(i) && !nodes[i].mark) dfs(i) ;

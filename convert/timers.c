@@ -1,7 +1,6 @@
 /* The timers of the input: systemd.timers.<name> (keys ending in ".timer") and those
    NixOS makes of a service's startAt, as NixOS makes them (OnCalendar= the startAt
-   expressions, wanted by timers.target). They are parsed and checked here so that a
-   mistake fails the build; nci-init does not run them yet, which the report says. */
+   expressions, wanted by timers.target), each matched with the service it triggers. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,9 +86,18 @@ void timers_build (tree *t)
     l = strlen(svc) ;
     if (l > 8 && !strcmp(svc + l - 8, ".service")) svc[l - 8] = 0 ;
     s = find(t->units, t->n, svc) ;
-    if (!s || !s->enabled)
-      report_add(REPORT_FAILS, tm->name, "timerConfig.Unit", s ? "the service it triggers has enable = false: the timer fails" : "the service it triggers is not defined: the timer fails") ;
-    report_add(REPORT_UNSUPPORTED, tm->name, "timerConfig", "timers are not run by nci-init yet: the timer is checked, not started") ;
-    free(svc) ;
+    if (!s || !s->enabled || s->is_template)
+    {
+      report_add(REPORT_FAILS, tm->name, "timerConfig.Unit", !s ? "the service it triggers is not defined: the timer is not started"
+        : s->is_template ? "the service it triggers is a template: the timer is not started" : "the service it triggers has enable = false: the timer is not started") ;
+      free(svc) ;
+    }
+    else t->timers[i].timer.service = svc ;
+    if (tm->timer.spans[TIMER_ON_UNIT_INACTIVE].n)
+      report_add(REPORT_UNSUPPORTED, tm->name, "timerConfig.OnUnitInactiveSec", "not implemented by nci: ignored") ;
+    if (!tm->timer.remain_after_elapse)
+      report_add(REPORT_NOTE, tm->name, "timerConfig.RemainAfterElapse", "a timer that will not elapse again is shown down either way") ;
+    if (tm->timer.wake_system)
+      report_add(REPORT_NOTE, tm->name, "timerConfig.WakeSystem", "a container does not suspend: nothing to wake") ;
   }
 }

@@ -161,7 +161,54 @@ static int write_unit (int unitsfd, tree const *t, size_t i, paths const *p)
     && put_list(fd, "requires", &t->requires[i], &sa)
     && put_list(fd, "binds-to", &t->binds_to[i], &sa)
     && put_list(fd, "part-of", &t->part_of[i], &sa)
+    && (!t->demand[i] || puts_line(fd, "on-demand", "yes"))
+    && (!t->demand[i] || oneshot || put(fd, "down", "", 0, 0644))
     && write_env(fd, u) ;
+  {
+    int e = errno ;
+    stralloc_free(&sa) ;
+    if (!ok) { close(fd) ; errno = e ; return 0 ; }
+  }
+  return close(fd) == 0 ;
+}
+
+/* A list of time spans, in milliseconds rounded up. */
+static int put_spans (int dirfd, char const *name, strlist const *l, stralloc *sa)
+{
+  if (!l->n) return 1 ;
+  sa->len = 0 ;
+  for (size_t i = 0 ; i < l->n ; i++)
+  {
+    char buf[UINT64_FMT + 1] ;
+    uint64_t usec = strtoull(l->s[i], 0, 10) ;
+    buf[uint64_fmt(buf, (usec + 999) / 1000)] = 0 ;
+    if (!stralloc_cats(sa, buf) || !stralloc_catb(sa, "\n", 1)) return 0 ;
+  }
+  return put(dirfd, name, sa->s, sa->len, 0644) ;
+}
+
+static int write_timer (int unitsfd, unit const *u)
+{
+  static char const *const span_files[TIMER_SPAN_N] = { "on-active", "on-boot", "on-startup", "on-unit-active", "on-unit-inactive" } ;
+  timer_config const *tc = &u->timer ;
+  stralloc sa = STRALLOC_ZERO ;
+  int fd, ok ;
+  if (mkdirat(unitsfd, u->name, 0755) < 0) return 0 ;
+  fd = openat(unitsfd, u->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ;
+  if (fd < 0) return 0 ;
+  ok = puts_line(fd, "type", "timer")
+    && (!u->description[0] || puts_line(fd, "description", u->description))
+    && puts_line(fd, "unit", tc->service)
+    /* armed once its unit has settled (a longrun kept down has its nci-supervise):
+       an elapse during the boot then finds it ready to start */
+    && puts_line(fd, "after", tc->service)
+    && put_list(fd, "on-calendar", &tc->on_calendar, &sa) ;
+  /* OnUnitInactiveSec= is reported, not run */
+  for (unsigned int k = 0 ; ok && k < TIMER_ON_UNIT_INACTIVE ; k++) ok = put_spans(fd, span_files[k], &tc->spans[k], &sa) ;
+  ok = ok
+    && (!tc->persistent || puts_line(fd, "persistent", "yes"))
+    && put_ms(fd, "randomized-delay", tc->randomized_delay_usec, 0)
+    && (!tc->fixed_random_delay || puts_line(fd, "fixed-random-delay", "yes")) ;
   {
     int e = errno ;
     stralloc_free(&sa) ;
@@ -219,6 +266,13 @@ int tree_write (char const *dir, tree const *t, paths const *p, char const *repo
   {
     unit const *u = &t->units[t->order[k]] ;
     ok = stralloc_cats(&index, u->name) && stralloc_cats(&index, u->type == TYPE_ONESHOT ? " oneshot\n" : " longrun\n") ;
+  }
+  /* the timers last: nothing is ordered after them */
+  for (size_t k = 0 ; ok && k < t->ntimers ; k++)
+  {
+    unit const *u = &t->timers[k] ;
+    if (!u->enabled || !u->timer.service) continue ;
+    ok = stralloc_cats(&index, u->name) && stralloc_cats(&index, " timer\n") && write_timer(ufd, u) ;
   }
   ok = ok && write_units(ufd, t, p)
     && put(dfd, "index", index.s ? index.s : "", index.len, 0644)

@@ -33,7 +33,7 @@ typedef struct ctl_unit_s ctl_unit ;
 struct ctl_unit_s
 {
   char const *name ;
-  int oneshot ;
+  int oneshot ;      /* 1, or 2 for a timer: run by nci-init; 0 a longrun */
   int supervised ;  /* longrun: an nci-supervise holds supervise/lock */
   int has_status ;  /* sv holds supervise/status */
   int has_state ;   /* st holds supervise/nci-state */
@@ -63,6 +63,7 @@ extern int ctl_kill (int sig, char const *const *names, unsigned int n) ;
 extern int ctl_wait (char const *const *names, unsigned int n, int ready, unsigned int ms) ;
 extern int ctl_check (int ready) ;
 extern int ctl_calendar (char const *const *exprs, unsigned int n, unsigned int iterations, char const *base) ;
+extern int ctl_list_timers (void) ;
 
 /* time_fmt.c: a time (microseconds since the epoch) as systemd prints it. */
 extern void ctl_time_fmt (char *buf, size_t len, uint64_t usec, int utc) ;

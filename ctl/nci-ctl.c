@@ -13,7 +13,7 @@
 
 #define USAGE "nci-ctl [ -s statedir ] status [ unit... ] | start|stop|restart|reload unit... | kill sig unit..." \
   " | wait [ --ready ] [ -t ms ] unit... | check [ --ready ]" \
-  " | calendar [ --iterations n ] [ --base-time time ] expression..."
+  " | list-timers | calendar [ --iterations n ] [ --base-time time ] expression..."
 #define dieusage() strerr_dieusage(100, USAGE)
 
 static char const help_text[] =
@@ -30,6 +30,7 @@ static char const help_text[] =
   "                         at most MS milliseconds (0: no limit, the default)\n"
   "  check [--ready]        exit 0 when every unit is up (or ready), for exec probes; else\n"
   "                         print \"UNIT: STATE\" for each unit that is not\n"
+  "  list-timers            the timers: next and last elapse, the unit each starts\n"
   "  calendar [--iterations N] [--base-time TIME] EXPRESSION...\n"
   "                         the normalized form and the next N (default 1) elapses of each\n"
   "                         OnCalendar= expression after TIME (default now), as\n"
@@ -141,6 +142,12 @@ static int command (int argc, char const *const *argv)
     if (options(argc, argv, "rh", &o) < argc) dieusage() ;
     ctl_statedir_check() ;
     return ctl_check(o.ready) ;
+  }
+  if (!strcmp(cmd, "list-timers"))
+  {
+    if (options(argc, argv, "h", &o) < argc) dieusage() ;
+    ctl_statedir_check() ;
+    return ctl_list_timers() ;
   }
   if (!strcmp(cmd, "calendar"))
   {

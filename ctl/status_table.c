@@ -77,7 +77,7 @@ static void row_fill (row *w, ctl_unit const *u, tain const *now, uint64_t now_m
   int active = ctl_unit_active(u) ;
   for (unsigned int i = 0 ; i < COLS ; i++) w->cell[i] = "-" ;
   w->cell[COL_UNIT] = u->name ;
-  w->cell[COL_TYPE] = u->oneshot ? "oneshot" : "longrun" ;
+  w->cell[COL_TYPE] = u->oneshot == 2 ? "timer" : u->oneshot ? "oneshot" : "longrun" ;
   w->cell[COL_STATE] = ctl_unit_state(u) ;
   if (active && u->st.pid)
   {

@@ -9,7 +9,8 @@
 
 #include "ctl.h"
 
-/* The unit's type file says oneshot (a longrun when there is none). Returns 1, or
+/* The unit's type file says oneshot (1) or timer (2), both nci-init's to run, else a
+   longrun (0; also when there is none). Returns 1, or
    0 with errno set and path (PATH_MAX bytes) naming the file. */
 int ctl_unit_type_read (char const *name, int *oneshot, char *path)
 {
@@ -22,7 +23,10 @@ int ctl_unit_type_read (char const *name, int *oneshot, char *path)
     if (errno != ENOENT) return 0 ;
     r = 0 ;
   }
-  *oneshot = (r == 7 || (r == 8 && type[7] == '\n')) && !memcmp(type, "oneshot", 7) ;
+  /* a timer is nci-init's as a oneshot is: 2 */
+  if ((r == 7 || (r == 8 && type[7] == '\n')) && !memcmp(type, "oneshot", 7)) *oneshot = 1 ;
+  else if ((r == 5 || (r == 6 && type[5] == '\n')) && !memcmp(type, "timer", 5)) *oneshot = 2 ;
+  else *oneshot = 0 ;
   return 1 ;
 }
 

@@ -69,11 +69,34 @@ struct slot_s
   char prefix[130] ;
 } ;
 
+/* A timer's schedule (doc/tree.md), read once; the spans in milliseconds. */
+enum tspan_e { TS_ACTIVE, TS_BOOT, TS_STARTUP, TS_UNIT_ACTIVE, TS_N } ;
+
+typedef struct utimer_s utimer ;
+struct utimer_s
+{
+  unsigned int target ;             /* the unit it starts */
+  struct nci_calendar_s *cal ;      /* its OnCalendar= expressions */
+  unsigned int ncal ;
+  unsigned int *span[TS_N] ;
+  unsigned int nspan[TS_N] ;
+  int persistent ;
+  unsigned int random_ms ;          /* RandomizedDelaySec= */
+  int fixed_random ;
+  tain armed ;                      /* when it was last started (OnActiveSec=), monotonic */
+  tain last ;                       /* its last elapse, monotonic; 0: none in this run */
+  uint64_t last_real ;              /* the same, realtime microseconds; 0: never (kept with Persistent=) */
+  uint64_t next_real ;              /* its next elapse, realtime microseconds, shown; 0: none */
+} ;
+
 typedef struct unit_s unit ;
 struct unit_s
 {
   char const *name ;
   int longrun ;
+  utimer *timer ;                   /* a timer, or 0 */
+  int demand ;                      /* started by a timer or a command, not at boot */
+  tain started_at ;                 /* when it last began to start, monotonic (OnUnitActiveSec=) */
   unsigned int *after, nafter ;     /* indices of the units this is ordered after */
   unsigned int *req, nreq ;         /* requires, binds-to, requisite: their failure fails this */
   unsigned int *bind, nbind ;       /* binds-to, part-of: their stop stops this */
@@ -130,6 +153,7 @@ struct init_s
   int killed_all ;
   int exitcode ;
   int exit_set ;
+  tain started ;                    /* nci-init's start (OnBootSec=, OnStartupSec=) */
   tain final_deadline ;
   tain grace_end ;                  /* the stop's one grace, from its first SIGTERM; 0: not begun */
   int reportr, reportw ;            /* the pipe every nci-supervise reports on */
@@ -144,6 +168,12 @@ struct init_s
 } ;
 
 extern init_t G ;
+
+/* timers.c: a timer's schedule (the machine, unit_machine.c, decides when to use it) */
+extern int timer_arm (unit *t) ;
+extern void timer_disarm (unit *t) ;
+extern void timer_elapse (unit *t) ;
+extern void timer_show (unit *t) ;
 
 /* tree_load.c */
 extern void tree_load (void) ;

@@ -209,6 +209,7 @@ static void setup (void)
   if (sigfd < 0) strerr_diefu1sys(111, "create the signalfd") ;
   if (!sig_altignore(SIGPIPE)) strerr_diefu1sys(111, "ignore SIGPIPE") ;
   tain_now_set_stopwatch_g() ;
+  G.started = STAMP ;
   for (unsigned int i = 0 ; i < G.n ; i++) G.units[i].deadline = tain_zero ;
   G.final_deadline = tain_zero ;
   G.grace_end = tain_zero ;

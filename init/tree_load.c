@@ -9,6 +9,7 @@
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
+#include <nci/calendar.h>
 #include <nci/defaults.h>
 #include <nci/dirnames.h>
 #include "init.h"
@@ -47,7 +48,9 @@ static void tree_path (char *path, char const *name, char const *file)
 static char const *const known[] =
 {
   "after", "requires", "binds-to", "part-of", "remain-after-exit", "down", "up", "run",
-  "failure-action", "success-action", "timeout-start", "timeout-kill", 0
+  "failure-action", "success-action", "timeout-start", "timeout-kill", "on-demand",
+  "unit", "on-calendar", "on-active", "on-boot", "on-startup", "on-unit-active", "persistent",
+  "randomized-delay", "fixed-random-delay", 0
 } ;
 static uint32_t present ;
 
@@ -192,6 +195,67 @@ static unsigned int *read_list (char const *name, char const *file, unsigned int
   return v ;
 }
 
+/* The lines of a timer's file, each a number of milliseconds. */
+static unsigned int *read_spans (char const *name, char const *file, unsigned int *n)
+{
+  stralloc sa = STRALLOC_ZERO ;
+  unsigned int *v ;
+  size_t i = 0 ;
+  *n = 0 ;
+  if (!unit_slurp(&sa, name, file) || !sa.len) { stralloc_free(&sa) ; return 0 ; }
+  if (!stralloc_0(&sa)) dienomem() ;
+  for (size_t j = 0 ; j < sa.len ; j++) if (sa.s[j] == '\n') (*n)++ ;
+  v = xcalloc(*n + 1, sizeof *v) ;
+  *n = 0 ;
+  while (sa.s[i])
+  {
+    size_t len = uint_scan(sa.s + i, &v[*n]) ;
+    if (!len || sa.s[i + len] != '\n') strerr_dief6x(1, "invalid ", file, " of unit ", name, " in ", G.tree) ;
+    (*n)++ ;
+    i += len + 1 ;
+  }
+  stralloc_free(&sa) ;
+  return v ;
+}
+
+/* A timer: its unit, its calendar expressions (parsed now: a bad one is a broken
+   tree) and its spans. */
+static void timer_load (unit *u)
+{
+  static char const *const span_files[TS_N] = { "on-active", "on-boot", "on-startup", "on-unit-active" } ;
+  stralloc sa = STRALLOC_ZERO ;
+  utimer *t = xcalloc(1, sizeof *t) ;
+  int target ;
+  size_t i = 0 ;
+  u->timer = t ;
+  if (!unit_slurp(&sa, u->name, "unit") || !sa.len) strerr_dief4x(1, "timer ", u->name, " names no unit in ", G.tree) ;
+  target = unit_find(sa.s, strcspn(sa.s, "\n") < sa.len ? strcspn(sa.s, "\n") : sa.len) ;
+  if (target < 0 || G.units[target].timer) strerr_dief4x(1, "timer ", u->name, " starts a unit that is not a service of ", G.tree) ;
+  t->target = (unsigned int)target ;
+  if (unit_slurp(&sa, u->name, "on-calendar") && sa.len)
+  {
+    if (!stralloc_0(&sa)) dienomem() ;
+    for (size_t j = 0 ; j < sa.len ; j++) if (sa.s[j] == '\n') t->ncal++ ;
+    t->cal = xcalloc(t->ncal + 1, sizeof *t->cal) ;
+    t->ncal = 0 ;
+    while (sa.s[i])
+    {
+      size_t e = i + strcspn(sa.s + i, "\n") ;
+      char const *why ;
+      int last = !sa.s[e] ;
+      sa.s[e] = 0 ;
+      if (!nci_calendar_parse(sa.s + i, &t->cal[t->ncal++], &why))
+        strerr_dief6x(1, "invalid on-calendar of timer ", u->name, " in ", G.tree, ": ", why) ;
+      i = last ? e : e + 1 ;
+    }
+  }
+  for (unsigned int k = 0 ; k < TS_N ; k++) t->span[k] = read_spans(u->name, span_files[k], &t->nspan[k]) ;
+  t->persistent = exists(u->name, "persistent") ;
+  t->fixed_random = exists(u->name, "fixed-random-delay") ;
+  t->random_ms = read_ms(u->name, "randomized-delay", 0) ;
+  stralloc_free(&sa) ;
+}
+
 static void add_rafter (void)
 {
   unsigned int *count = xcalloc(G.n, sizeof *count) ;
@@ -269,8 +333,10 @@ void tree_load (void)
     while (sp < e && index.s[sp] != ' ') sp++ ;
     if (sp == i || sp == e) strerr_dief3x(1, "malformed line in ", path, ": expected \"NAME oneshot|longrun\"") ;
     if (e - sp - 1 == 7 && !memcmp(index.s + sp + 1, "longrun", 7)) G.units[k].longrun = 1 ;
+    /* marked now, loaded once every name is known */
+    else if (e - sp - 1 == 5 && !memcmp(index.s + sp + 1, "timer", 5)) G.units[k].timer = (utimer *)1 ;
     else if (e - sp - 1 != 7 || memcmp(index.s + sp + 1, "oneshot", 7))
-      strerr_dief3x(1, "malformed line in ", path, ": a type is oneshot or longrun") ;
+      strerr_dief3x(1, "malformed line in ", path, ": a type is oneshot, longrun or timer") ;
     G.units[k].name = (char const *)(uintptr_t)text.len ;
     if (!stralloc_catb(&text, index.s + i, sp - i) || !stralloc_0(&text)) dienomem() ;
     G.byname[k] = k ;
@@ -307,6 +373,10 @@ void tree_load (void)
       if (unit_slurp(&sa, u->name, "remain-after-exit") && sa.len >= 2 && !memcmp(sa.s, "no", 2)) u->remain = 0 ;
       stralloc_free(&sa) ;
     }
+    u->demand = exists(u->name, "on-demand") ;
+    u->slot = -1 ;
+    for (unsigned int j = 0 ; j < 4 ; j++) u->svfds[j] = -1 ;
+    if (u->timer) { timer_load(u) ; continue ; }
     u->has_down = !u->longrun && exists(u->name, "down") ;
     if (!u->longrun && !exists(u->name, "up")) strerr_dief4x(1, "unit ", u->name, " has no up script in ", G.tree) ;
     if (u->longrun && !exists(u->name, "run")) strerr_dief4x(1, "unit ", u->name, " has no run script in ", G.tree) ;
@@ -314,16 +384,15 @@ void tree_load (void)
     u->success_action = read_action(u->name, "success-action") ;
     u->timeout_ms = read_ms(u->name, "timeout-start", u->longrun ? NCI_DEFAULT_TIMEOUT_START_MS : NCI_DEFAULT_TIMEOUT_START_ONESHOT_MS) ;
     u->kill_ms = read_ms(u->name, "timeout-kill", NCI_DEFAULT_TIMEOUT_KILL_MS) ;
-    u->slot = -1 ;
-    for (unsigned int j = 0 ; j < 4 ; j++) u->svfds[j] = -1 ;
   }
+
   for (k = 0 ; k < G.n ; k++) G.units[k].files = G.units[k].nfiles ? files.s + (uintptr_t)G.units[k].files : "" ;
   add_rafter() ;
   mark_early() ;
   G.stoplog = xcalloc(G.n ? G.n : 1, sizeof *G.stoplog) ;
   /* a slot per oneshot: sized here, never grown (about 8 kB each, half of
      it touched only when used) */
-  for (k = 0 ; k < G.n ; k++) if (!G.units[k].longrun) G.nslots++ ;
+  for (k = 0 ; k < G.n ; k++) if (!G.units[k].longrun && !G.units[k].timer) G.nslots++ ;
   if (!G.nslots) G.nslots = 1 ;
   G.slots = xcalloc((size_t)G.nslots, sizeof *G.slots) ;
   for (int s = 0 ; s < G.nslots ; s++) G.slots[s].unit = -1 ;

@@ -88,6 +88,7 @@ static void enter (unit *u, enum ustate_e s)
     if (unsettled(s)) G.early_left++ ;
     else G.early_left-- ;
   }
+  if (s == U_STARTING) tain_copynow(&u->started_at) ;
   u->state = s ;
 }
 
@@ -348,7 +349,12 @@ static void oneshot_event (unit *u, enum uevent_e ev, int arg)
     case U_WAITING :
       switch (ev)
       {
-        case EV_TURN : if (may_start(u) > 0) oneshot_up(u) ; return ;
+        case EV_TURN :
+          if (may_start(u) <= 0) return ;
+          /* one that a timer (or a command) starts is not run at boot */
+          if (u->demand) { enter(u, U_DONE) ; unit_show(u, NCI_STATE_DOWN) ; return ; }
+          oneshot_up(u) ;
+          return ;
         case EV_DEP_FAILED : fail(u, U_FAILED, other->exitcode, "dependency failed: ", other->name) ; return ;
         /* a unit waiting for its turn gets it: the boot starts it */
         case EV_CMD_START : case EV_CMD_STOP : case EV_CMD_RESTART : return ;
@@ -720,6 +726,87 @@ static void longrun_event (unit *u, enum uevent_e ev, int arg)
   impossible(u, ev) ;
 }
 
+/* Timers: armed once their turn comes (up, "waiting" for systemd), an elapse starts
+   their unit and arms them again; one that will not elapse again, or was stopped by a
+   command, is done until started again. They have no process: the container's stop
+   just ends them. */
+static void timer_event (unit *u, enum uevent_e ev, int arg)
+{
+  (void)arg ;
+  switch (u->state)
+  {
+    case U_WAITING :
+      switch (ev)
+      {
+        case EV_TURN :
+          if (may_start(u) <= 0) return ;
+          enter(u, timer_arm(u) ? U_UP : U_DONE) ;
+          unit_show(u, u->state == U_UP ? NCI_STATE_UP : NCI_STATE_DOWN) ;
+          return ;
+        case EV_CMD_START : case EV_CMD_STOP : case EV_CMD_RESTART : case EV_BOUND_DOWN : return ;
+        case EV_DEP_FAILED : fail(u, U_FAILED, 1, "dependency failed: ", G.units[arg].name) ; return ;
+        case EV_SHUTDOWN : enter(u, U_STOPPED) ; return ;
+        default : break ;
+      }
+      break ;
+
+    case U_UP :
+      switch (ev)
+      {
+        case EV_TURN : case EV_CMD_START : case EV_BOUND_DOWN : return ;
+        case EV_TIMEOUT :
+          timer_elapse(u) ;
+          if (u->state != U_UP) return ;
+          if (!timer_arm(u)) { enter(u, U_DONE) ; unit_show(u, NCI_STATE_DOWN) ; }
+          return ;
+        case EV_CMD_RESTART :
+          u->timer->armed = tain_zero ;
+          if (!timer_arm(u)) { enter(u, U_DONE) ; unit_show(u, NCI_STATE_DOWN) ; }
+          return ;
+        case EV_CMD_STOP :
+          timer_disarm(u) ;
+          enter(u, U_DONE) ;
+          unit_show(u, NCI_STATE_DOWN) ;
+          return ;
+        case EV_DEP_FAILED :
+          timer_disarm(u) ;
+          fail(u, U_FAILED, 1, "dependency failed: ", G.units[arg].name) ;
+          return ;
+        case EV_SHUTDOWN : u->deadline = tain_zero ; enter(u, U_STOPPED) ; return ;
+        default : break ;
+      }
+      break ;
+
+    case U_DONE :
+    case U_FAILED :
+      switch (ev)
+      {
+        case EV_TURN : case EV_CMD_STOP : case EV_DEP_FAILED : case EV_BOUND_DOWN : return ;
+        case EV_CMD_START :
+        case EV_CMD_RESTART :
+          u->timer->armed = tain_zero ;
+          u->why[0] = 0 ;
+          if (timer_arm(u)) { enter(u, U_UP) ; unit_show(u, NCI_STATE_UP) ; }
+          return ;
+        case EV_SHUTDOWN : enter(u, U_STOPPED) ; return ;
+        default : break ;
+      }
+      break ;
+
+    case U_STOPPED :
+      switch (ev)
+      {
+        case EV_TURN : case EV_CMD_START : case EV_CMD_STOP : case EV_CMD_RESTART : case EV_BOUND_DOWN :
+        case EV_SHUTDOWN : case EV_STOP_TURN : case EV_DEP_FAILED : case EV_TIMEOUT : return ;
+        default : break ;
+      }
+      break ;
+
+    default : break ;
+  }
+  impossible(u, ev) ;
+}
+
 /* What the event does to u, and to the units it touches. An exit clears
    the pid first (the pid is gone: never signalled again), and a oneshot's
    output slot is given up once drained. */
@@ -738,6 +825,7 @@ void unit_event (unit *u, enum uevent_e ev, int arg)
       script_ended(u) ;
     }
   }
-  if (u->longrun) longrun_event(u, ev, arg) ;
+  if (u->timer) timer_event(u, ev, arg) ;
+  else if (u->longrun) longrun_event(u, ev, arg) ;
   else oneshot_event(u, ev, arg) ;
 }

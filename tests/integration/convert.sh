@@ -40,9 +40,12 @@ for rel in nixos-17.03 nixos-25.11; do
     assert_file "$TMP/out/report"
     case $n in
       my-timer)
-        assert_eq "timer not in index" "" "$(cat "$TMP/out/index")"
-        assert_match "timer reported" '^my-timer: startAt: unsupported: timers are not implemented' "$(cat "$TMP/out/report")"
-        assert_match "its timer, as NixOS makes it, checked" '^my-timer.timer: timerConfig: unsupported: timers are not run by nci-init yet' "$(cat "$TMP/out/report")" ;;
+        # as NixOS makes it: my-timer.timer, OnCalendar=hourly (units/my-timer.timer)
+        assert_eq "the service, on demand, and its timer" "$(printf 'my-timer oneshot\nmy-timer.timer timer')" "$(cat "$TMP/out/index")"
+        assert_file "$TMP/out/units/my-timer/on-demand"
+        assert_eq "its calendar" "*-*-* *:00:00" "$(cat "$TMP/out/units/my-timer.timer/on-calendar")"
+        assert_eq "its unit" "my-timer" "$(cat "$TMP/out/units/my-timer.timer/unit")"
+        assert_eq "nothing reported" "" "$(cat "$TMP/out/report")" ;;
       my-tpl@)
         assert_eq "template not in index" "" "$(cat "$TMP/out/index")"
         assert_match "template reported" '^my-tpl@: name: unsupported: template unit' "$(cat "$TMP/out/report")" ;;
@@ -199,23 +202,28 @@ bad "timer: nothing that elapses" ': unit t.timer: timerConfig: no OnCalendar=, 
 bad "sections: services not an object" ': services: expected an object mapping unit names to units' '{"services": [1]}'
 bad "sections: a timer that is not JSON alone" ':1:[0-9]+: invalid JSON' '{"services": {}, "timers": {"t": [1}}'
 
-t "sections: {services, timers, sockets} gives the tree of the services alone; timers and sockets are checked and reported"
+t "sections: {services, timers, sockets} gives the tree of the same map with .timer keys; timers in the tree, their services on demand; sockets reported"
 svcs='"web": {"wantedBy": ["multi-user.target"], "serviceConfig": {"ExecStart": "/bin/sleep 100"}},
   "backup": {"serviceConfig": {"Type": "oneshot", "ExecStart": "/bin/true"}, "startAt": ["daily"]},
   "clean": {"serviceConfig": {"Type": "oneshot", "ExecStart": "/bin/true"}}'
-printf '{%s}' "$svcs" > "$TMP/plain.json"
-printf '{"services": {%s}, "timers": {"clean": {"wantedBy": ["timers.target"], "timerConfig": {"OnCalendar": "*:0/15", "Persistent": true}},
-  "lost": {"timerConfig": {"OnUnitActiveSec": 30}}}, "sockets": {"ssh": {"listenStreams": ["22"], "socketConfig": {"Accept": true}}}}' "$svcs" > "$TMP/sections.json"
+tmrs='"clean": {"wantedBy": ["timers.target"], "timerConfig": {"OnCalendar": "*:0/15", "Persistent": true, "OnBootSec": "5min", "RandomizedDelaySec": 30}},
+  "lost": {"timerConfig": {"OnUnitActiveSec": 30}}'
+printf '{%s, %s}' "$svcs" "$(printf '%s' "$tmrs" | sed 's/^"clean"/"clean.timer"/; s/^  "lost"/  "lost.timer"/')" > "$TMP/plain.json"
+printf '{"services": {%s}, "timers": {%s}, "sockets": {"ssh": {"listenStreams": ["22"], "socketConfig": {"Accept": true}}}}' "$svcs" "$tmrs" > "$TMP/sections.json"
 rm -rf "$TMP/plain" "$TMP/sections"
-$CONVERT "$TMP/plain.json" "$TMP/plain" 2> /dev/null || fail "plain map: exit $?"
+$CONVERT "$TMP/plain.json" "$TMP/plain" 2> "$TMP/err" || fail "plain map: exit $?: $(cat "$TMP/err")"
 $CONVERT "$TMP/sections.json" "$TMP/sections" 2> "$TMP/err" || fail "sections: exit $?: $(cat "$TMP/err")"
-assert_eq "the same units" "$(cd "$TMP/plain/units" && find . | sort)" "$(cd "$TMP/sections/units" && find . | sort)"
 assert_eq "the same index" "$(cat "$TMP/plain/index")" "$(cat "$TMP/sections/index")"
 diff -r "$TMP/plain/units" "$TMP/sections/units" > /dev/null || fail "the units' files differ"
+assert_eq "index" "$(printf 'backup oneshot\nclean oneshot\nweb longrun\nbackup.timer timer\nclean.timer timer')" "$(cat "$TMP/sections/index")"
+assert_eq "on demand" "yes yes" "$(cat "$TMP/sections/units/backup/on-demand" "$TMP/sections/units/clean/on-demand" | tr '\n' ' ' | sed 's/ $//')"
+assert_no_file "$TMP/sections/units/web/on-demand"
+d=$TMP/sections/units/clean.timer
+assert_eq "clean.timer" "timer|clean|*-*-* *:00/15:00|300000|yes|30000" \
+  "$(cat "$d/type")|$(cat "$d/unit")|$(cat "$d/on-calendar")|$(cat "$d/on-boot")|$(cat "$d/persistent")|$(cat "$d/randomized-delay")"
 r=$(cat "$TMP/sections/report")
-assert_match "backup's timer, made of startAt" '^backup.timer: timerConfig: unsupported: timers are not run by nci-init yet' "$r"
-assert_match "clean's timer" '^clean.timer: timerConfig: unsupported: timers are not run by nci-init yet' "$r"
 assert_match "a timer of no service fails" '^lost.timer: timerConfig.Unit: fails: the service it triggers is not defined' "$r"
+assert_no_file "$TMP/sections/units/lost.timer"
 assert_match "the socket" '^ssh.socket: socketConfig: unsupported: sockets are not run by nci-init yet' "$r"
 $CONVERT --strict "$TMP/sections.json" "$TMP/strict" 2> /dev/null; assert_eq "--strict refuses what is not run" 1 $?
 

@@ -80,14 +80,21 @@ static void build (char const *text)
   strlist_clear(&names) ;
   free(names.s) ;
   json_decref(root) ;
+  timers_build(&t) ;
   graph_build(&t) ;
 }
+
 
 static size_t idx (char const *name)
 {
   for (size_t i = 0 ; i < t.n ; i++) if (!strcmp(t.units[i].name, name)) return i ;
   ck_abort_msg("no unit %s", name) ;
   return 0 ;
+}
+
+static int demand (char const *name)
+{
+  return t.demand[idx(name)] ;
 }
 
 static int started (char const *name)
@@ -316,12 +323,23 @@ START_TEST(template_required)
 }
 END_TEST
 
-START_TEST(start_at_not_started)
+/* A service that only its timer starts is in the tree, not started at boot, with what
+   it needs; one that the boot starts too is started at boot (and by its timer). */
+START_TEST(start_at_on_demand)
 {
-  build("{'a': {" WANTED "}, 'timed': {'startAt': ['daily']}}") ;
-  ck_assert(!started("timed")) ;
-  ck_report("timed: startAt: unsupported: timers are not implemented: not started") ;
-  ck_no_report("timed: wantedBy: ") ;
+  build("{'a': {" WANTED "}, 'timed': {'startAt': ['daily'], 'requires': ['dep.service'], 'after': ['dep.service']}, 'dep': {}, 'idle': {}}") ;
+  ck_assert(started("timed")) ;
+  ck_assert(demand("timed")) ;
+  ck_assert(started("dep")) ;
+  ck_assert(demand("dep")) ;
+  ck_assert(!demand("a")) ;
+  ck_assert(!started("idle")) ;
+  ck_assert_str_eq(order(), "a dep timed") ;
+  ck_assert_uint_eq(t.ntimers, 1) ;
+  ck_assert_str_eq(t.timers[0].name, "timed.timer") ;
+  ck_assert_str_eq(t.timers[0].timer.service, "timed") ;
+  ck_no_report("timed: ") ;
+  ck_report("idle: wantedBy: note: not pulled in by any boot target or timer: not started") ;
 }
 END_TEST
 
@@ -329,7 +347,18 @@ START_TEST(start_at_pulled)
 {
   build("{'a': {" WANTED ", 'wants': ['timed.service']}, 'timed': {'startAt': ['daily']}}") ;
   ck_assert(started("timed")) ;
-  ck_report("timed: startAt: unsupported: timers are not implemented: started once at boot only") ;
+  ck_assert(!demand("timed")) ;
+  ck_assert_uint_eq(t.ntimers, 1) ;
+}
+END_TEST
+
+START_TEST(timer_of_nothing)
+{
+  build("{'a': {" WANTED "}, 'lost.timer': {'timerConfig': {'OnBootSec': 5}}, 'off.timer': {'enable': false, 'timerConfig': {'OnBootSec': 5}}}") ;
+  ck_assert_uint_eq(t.ntimers, 2) ;
+  ck_assert_ptr_null(t.timers[0].timer.service) ;
+  ck_report("lost.timer: timerConfig.Unit: fails: the service it triggers is not defined") ;
+  ck_report("off.timer: enable: note: enable = false") ;
 }
 END_TEST
 
@@ -689,7 +718,8 @@ static Suite *graph_suite (void)
   tcase_add_test(tc, enable_false_bound) ;
   tcase_add_test(tc, template_required) ;
   tcase_add_test(tc, template_not_started) ;
-  tcase_add_test(tc, start_at_not_started) ;
+  tcase_add_test(tc, start_at_on_demand) ;
+  tcase_add_test(tc, timer_of_nothing) ;
   tcase_add_test(tc, start_at_pulled) ;
   suite_add_tcase(s, tc) ;
 

@@ -99,6 +99,17 @@ int sv_read (unit *u, nci_unitstate *st)
   return 1 ;
 }
 int sv_wantup (unit *u) { (void)u ; return w_wantup ; }
+static int w_arms ;
+int timer_arm (unit *u)
+{
+  note("arm ", u->name, w_arms ? "yes" : "no") ;
+  if (w_arms) tain_addsec_g(&u->deadline, 60) ;
+  else u->deadline = tain_zero ;
+  return w_arms ;
+}
+void timer_elapse (unit *u) { note("elapse ", u->name, 0) ; }
+void timer_disarm (unit *u) { u->deadline = tain_zero ; note("disarm ", u->name, 0) ; }
+static utimer a_timer ;
 
 /* Three units: a (the one driven), b (what a requires, is bound to and is
    ordered after), c (requires a). */
@@ -123,7 +134,7 @@ static void world_reset (int longrun)
   units[0].kill_ms = 1000 ;
   for (unsigned int i = 0 ; i < 3 ; i++) units[i].deadline = tain_zero ;
   w_spawn_ok = w_sv_ok = 1 ;
-  w_running = w_sv_read = w_wantup = 0 ;
+  w_running = w_sv_read = w_wantup = w_arms = 0 ;
   trace[0] = 0 ;
   internal_errors = 0 ;
 }
@@ -134,14 +145,29 @@ struct world_s
 {
   int shutting, pid, failed, dep, arg, killsig, has_down, remain, spawn_ok, running ;
   int sv_ok, sv_read, wantup, announced, count, early_left, deadline ;
+  int demand, arms ;
 } ;
+
+enum kind_e { K_ONESHOT, K_LONGRUN, K_TIMER } ;
 
 static int const oneshot_states[] = { U_WAITING, U_STARTING, U_TIMED_OUT, U_UP, U_POST, U_DONE, U_STOPPING, U_FAILED, U_FAILED_STOPPING, U_ABORTING, U_SHUT_STOPPING, U_STOPPED } ;
 static int const longrun_states[] = { U_WAITING, U_STARTING, U_UP, U_UNBINDING, U_DONE, U_FAILING, U_FAILED, U_SHUT_STOPPING, U_STOPPED } ;
+static int const timer_states[] = { U_WAITING, U_UP, U_DONE, U_FAILED, U_STOPPED } ;
 
 /* Whether a state can be in that world. */
-static int consistent (int longrun, int s, world const *w)
+static int consistent (int kind, int s, world const *w)
 {
+  int longrun = kind == K_LONGRUN ;
+  if (kind == K_TIMER)
+  {
+    /* the container's stop ends every timer at once */
+    if ((s == U_STOPPED) != !!w->shutting) return 0 ;
+    if (s == U_FAILED && !w->failed) return 0 ;
+    if (!IN(s, U_FAILED, U_STOPPED) && w->failed) return 0 ;
+    if (w->dep != 0 && s != U_WAITING) return 0 ;
+    /* armed exactly when up */
+    return (s == U_UP) == !!w->deadline ;
+  }
   if (s == U_WAITING && w->shutting) return 0 ;
   if (IN(s, U_SHUT_STOPPING, U_STOPPED, U_ABORTING) && !w->shutting) return 0 ;
   if (IN(s, U_FAILED, U_FAILING, U_FAILED_STOPPING) && !w->failed) return 0 ;
@@ -172,27 +198,32 @@ static int consistent (int longrun, int s, world const *w)
 }
 
 /* Whether the caller would send that event in that world. */
-static int precondition (int longrun, int ev, world const *w)
+static int precondition (int kind, int ev, world const *w)
 {
+  if (kind == K_TIMER && (ev == EV_EXIT || (ev >= EV_SV_S && ev <= EV_SV_D))) return 0 ;
   switch (ev)
   {
     case EV_EXIT : return w->pid ;
-    case EV_TIMEOUT : return longrun ? w->deadline : w->pid && w->killsig != SIGKILL ;
+    case EV_TIMEOUT : return kind != K_ONESHOT ? w->deadline : w->pid && w->killsig != SIGKILL ;
     case EV_TURN : case EV_SHUTDOWN : case EV_CMD_START : case EV_CMD_STOP : case EV_CMD_RESTART : return !w->shutting ;
     case EV_STOP_TURN : return w->shutting ;
     default : return 1 ;
   }
 }
 
-static void world_set (int longrun, int s, world const *w)
+static void world_set (int kind, int s, world const *w)
 {
   unit *u = units ;
+  int longrun = kind == K_LONGRUN ;
   world_reset(longrun) ;
+  if (kind == K_TIMER) u->timer = &a_timer ;
+  u->demand = w->demand ;
+  w_arms = w->arms ;
   G.shutting = w->shutting ;
   G.early_left = (unsigned int)w->early_left ;
   u->state = (enum ustate_e)s ;
   if (w->pid) unit_set_pid(u, next_pid++) ;
-  if (w->deadline || (!longrun && w->pid && w->killsig != SIGKILL)) tain_addsec_g(&u->deadline, 1) ;
+  if (w->deadline || (kind == K_ONESHOT && w->pid && w->killsig != SIGKILL)) tain_addsec_g(&u->deadline, 1) ;
   if (w->failed) { strcpy(u->why, "exited 1") ; u->exitcode = 1 ; }
   if (w->dep == 0) units[1].state = U_DONE ;
   else if (w->dep == 1) { units[1].state = U_FAILED ; strcpy(units[1].why, "exited 3") ; units[1].exitcode = 3 ; }
@@ -210,32 +241,40 @@ static void world_set (int longrun, int s, world const *w)
 }
 
 /* Every world of a kind of unit, in turn: 0 when there are no more. */
-static int world_next (int longrun, world *w, unsigned int *k)
+static int world_next (int kind, world *w, unsigned int *k)
 {
   /* the dimensions and how many values each takes, per kind */
-  int lim[17] = { 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2 } ;
-  int v[17] ;
+  int lim[19] = { 2, 2, 2, 3, 2, 3, 2, 2, 2, 2, 2, 3, 2, 2, 2, 2, 2, 2, 2 } ;
+  int v[19] ;
   unsigned int total = 1, x ;
-  if (longrun) { lim[5] = lim[6] = lim[7] = lim[8] = lim[9] = 1 ; }
-  else { lim[10] = lim[11] = lim[12] = lim[13] = lim[14] = lim[15] = lim[16] = 1 ; }
-  for (unsigned int i = 0 ; i < 17 ; i++) total *= (unsigned int)lim[i] ;
+  if (kind == K_LONGRUN) { lim[5] = lim[6] = lim[7] = lim[8] = lim[9] = lim[17] = lim[18] = 1 ; }
+  else if (kind == K_ONESHOT) { lim[10] = lim[11] = lim[12] = lim[13] = lim[14] = lim[15] = lim[16] = lim[18] = 1 ; }
+  else
+  {
+    /* a timer: no process, no script, no nci-supervise; armed or not (deadline), and
+       whether arming finds an elapse */
+    lim[1] = lim[5] = lim[6] = lim[7] = lim[8] = lim[9] = lim[10] = lim[11] = lim[12] = lim[13] = lim[14] = lim[15] = lim[17] = 1 ;
+  }
+  for (unsigned int i = 0 ; i < 19 ; i++) total *= (unsigned int)lim[i] ;
   if (*k >= total) return 0 ;
   x = (*k)++ ;
-  for (unsigned int i = 0 ; i < 17 ; i++) { v[i] = (int)(x % (unsigned int)lim[i]) ; x /= (unsigned int)lim[i] ; }
+  for (unsigned int i = 0 ; i < 19 ; i++) { v[i] = (int)(x % (unsigned int)lim[i]) ; x /= (unsigned int)lim[i] ; }
   w->shutting = v[0] ; w->pid = v[1] ; w->failed = v[2] ; w->dep = v[3] ; w->arg = v[4] ;
   w->killsig = v[5] == 0 ? 0 : v[5] == 1 ? SIGTERM : SIGKILL ;
   w->has_down = v[6] ; w->remain = v[7] ; w->spawn_ok = !v[8] ; w->running = v[9] ;
   w->sv_ok = !v[10] ; w->sv_read = v[11] ; w->wantup = v[12] ; w->announced = v[13] ;
   w->count = v[14] + 1 ; w->early_left = v[15] ; w->deadline = v[16] ;
+  w->demand = v[17] ; w->arms = v[18] ;
   return 1 ;
 }
 
-static void walk (int longrun, char const *heading)
+static void walk (int kind, char const *heading)
 {
   static long doc[U_NSTATES * EV_N] ;
   state_table st = { .states = ustate_names, .nstates = U_NSTATES, .events = uevent_names, .nevents = EV_N, .heading = heading, .cell = doc } ;
-  int const *states = longrun ? longrun_states : oneshot_states ;
-  unsigned int ns = longrun ? sizeof longrun_states / sizeof *longrun_states : sizeof oneshot_states / sizeof *oneshot_states ;
+  int const *states = kind == K_LONGRUN ? longrun_states : kind == K_TIMER ? timer_states : oneshot_states ;
+  unsigned int ns = kind == K_LONGRUN ? sizeof longrun_states / sizeof *longrun_states
+    : kind == K_TIMER ? sizeof timer_states / sizeof *timer_states : sizeof oneshot_states / sizeof *oneshot_states ;
   int bad = 0 ;
   state_table_read(&st) ;
   tain_now_set_stopwatch_g() ;
@@ -248,12 +287,12 @@ static void walk (int longrun, char const *heading)
       unsigned int k = 0 ;
       world w ;
       int sent = 0 ;
-      while (world_next(longrun, &w, &k))
+      while (world_next(kind, &w, &k))
       {
         int arg ;
-        if (!consistent(longrun, s, &w) || !precondition(longrun, ev, &w)) continue ;
+        if (!consistent(kind, s, &w) || !precondition(kind, ev, &w)) continue ;
         if (ev != EV_EXIT && ev != EV_SV_S && w.arg) continue ;
-        world_set(longrun, s, &w) ;
+        world_set(kind, s, &w) ;
         arg = ev == EV_EXIT ? (w.arg ? 1 << 8 : 0) : ev == EV_DEP_FAILED || ev == EV_BOUND_DOWN ? 1 : w.arg ;
         if (ev == EV_DEP_FAILED) { units[1].state = U_FAILED ; strcpy(units[1].why, "exited 3") ; }
         unit_event(units, (enum uevent_e)ev, arg) ;
@@ -268,8 +307,9 @@ static void walk (int longrun, char const *heading)
       if (!sent)
       {
         /* never sent by nci-init in that state: it is logged if it comes all the same */
-        w = (world){ .spawn_ok = 1, .sv_ok = 1, .count = 1, .shutting = IN(s, U_SHUT_STOPPING, U_STOPPED, U_ABORTING) } ;
-        world_set(longrun, s, &w) ;
+        w = (world){ .spawn_ok = 1, .sv_ok = 1, .count = 1, .shutting = IN(s, U_SHUT_STOPPING, U_STOPPED, U_ABORTING),
+          .failed = kind == K_TIMER && s == U_FAILED, .deadline = kind == K_TIMER && s == U_UP } ;
+        world_set(kind, s, &w) ;
         unit_event(units, (enum uevent_e)ev, 0) ;
         got = internal_errors ? 1L << U_NSTATES : 1L << units[0].state ;
         ck_assert_int_eq((int)units[0].state, s) ;
@@ -280,10 +320,13 @@ static void walk (int longrun, char const *heading)
   ck_assert_msg(!bad, "%s: %d pairs differ from doc/state.md", heading, bad) ;
 }
 
-START_TEST(test_oneshot_table) { walk(0, "Oneshot") ; }
+START_TEST(test_oneshot_table) { walk(K_ONESHOT, "Oneshot") ; }
 END_TEST
 
-START_TEST(test_longrun_table) { walk(1, "Longrun") ; }
+START_TEST(test_longrun_table) { walk(K_LONGRUN, "Longrun") ; }
+END_TEST
+
+START_TEST(test_timer_table) { walk(K_TIMER, "Timer") ; }
 END_TEST
 
 
@@ -590,6 +633,7 @@ static Suite *suite (void)
   tcase_set_timeout(t, 60) ;
   tcase_add_test(t, test_oneshot_table) ;
   tcase_add_test(t, test_longrun_table) ;
+  tcase_add_test(t, test_timer_table) ;
   suite_add_tcase(s, t) ;
   t = tcase_create("races") ;
   tcase_add_test(t, test_failed_longrun_stays_failed) ;
