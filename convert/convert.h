@@ -69,6 +69,7 @@ struct timer_config_s
   strlist spans[TIMER_SPAN_N] ;    /* microseconds, in decimal */
   char *unit ;                     /* Unit=, or 0: the service of the timer's own name */
   char *service ;                  /* the service it triggers, a name of tree.units, or 0: none (timers.c) */
+  int at_boot ;                    /* something the boot starts wants it (timers.target...): graph.c */
   int persistent ;
   int wake_system ;
   int remain_after_elapse ;

@@ -418,9 +418,18 @@ static void timers_pull_in (tree *t)
 {
   for (size_t i = 0 ; i < t->ntimers ; i++)
   {
-    unit const *tm = &t->timers[i] ;
+    unit *tm = &t->timers[i] ;
     int s ;
     if (!tm->enabled || !tm->timer.service) continue ;
+    /* a timer runs from the boot when what the boot starts wants it, as under systemd;
+       else it is armed only by a command */
+    for (unsigned int k = 0 ; k < 2 ; k++)
+    {
+      strlist const *l = &tm->deps[k ? DEP_REQUIRED_BY : DEP_WANTED_BY] ;
+      for (size_t j = 0 ; j < l->n ; j++) if (relevant(node_get(l->s[j]))) tm->timer.at_boot = 1 ;
+    }
+    if (!tm->timer.at_boot)
+      report_add(REPORT_NOTE, tm->name, "wantedBy", "not wanted by timers.target or another boot target: armed only by nci-ctl start") ;
     s = name_index(t, tm->timer.service) ;
     if (s < 0 || nodes[unit_nodes[s]].blocked) continue ;
     nodes[unit_nodes[s]].started = 1 ;

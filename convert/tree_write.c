@@ -208,7 +208,8 @@ static int write_timer (int unitsfd, unit const *u)
   ok = ok
     && (!tc->persistent || puts_line(fd, "persistent", "yes"))
     && put_ms(fd, "randomized-delay", tc->randomized_delay_usec, 0)
-    && (!tc->fixed_random_delay || puts_line(fd, "fixed-random-delay", "yes")) ;
+    && (!tc->fixed_random_delay || puts_line(fd, "fixed-random-delay", "yes"))
+    && (tc->at_boot || puts_line(fd, "on-demand", "yes")) ;
   {
     int e = errno ;
     stralloc_free(&sa) ;

@@ -87,6 +87,7 @@ struct utimer_s
   tain last ;                       /* its last elapse, monotonic; 0: none in this run */
   uint64_t last_real ;              /* the same, realtime microseconds; 0: never (kept with Persistent=) */
   uint64_t next_real ;              /* its next elapse, realtime microseconds, shown; 0: none */
+  int stopped ;                     /* disarmed by a command (not armed again by its unit's start) */
 } ;
 
 typedef struct unit_s unit ;
@@ -172,6 +173,7 @@ extern init_t G ;
 /* timers.c: a timer's schedule (the machine, unit_machine.c, decides when to use it) */
 extern int timer_arm (unit *t) ;
 extern void timer_disarm (unit *t) ;
+extern int timer_waits_for_unit (unit const *t) ;
 extern void timer_elapse (unit *t) ;
 extern void timer_show (unit *t) ;
 

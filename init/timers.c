@@ -181,6 +181,14 @@ int timer_arm (unit *u)
   return 1 ;
 }
 
+/* A timer done because its only spans count from its unit's start, which has started
+   since: it has an elapse again (systemd's OnUnitActiveSec= after a start by hand). */
+int timer_waits_for_unit (unit const *u)
+{
+  utimer const *t = u->timer ;
+  return !t->stopped && t->nspan[TS_UNIT_ACTIVE] && tain_less(&t->last, &G.units[t->target].started_at) ;
+}
+
 /* Stopped (a command, a failure): no deadline, no next elapse shown. */
 void timer_disarm (unit *u)
 {

@@ -740,7 +740,9 @@ static void timer_event (unit *u, enum uevent_e ev, int arg)
       {
         case EV_TURN :
           if (may_start(u) <= 0) return ;
-          enter(u, timer_arm(u) ? U_UP : U_DONE) ;
+          /* one that the boot does not want is armed by a command only */
+          if (u->demand) { u->timer->stopped = 1 ; enter(u, U_DONE) ; timer_show(u) ; }
+          else enter(u, timer_arm(u) ? U_UP : U_DONE) ;
           unit_show(u, u->state == U_UP ? NCI_STATE_UP : NCI_STATE_DOWN) ;
           return ;
         case EV_CMD_START : case EV_CMD_STOP : case EV_CMD_RESTART : case EV_BOUND_DOWN : return ;
@@ -764,6 +766,7 @@ static void timer_event (unit *u, enum uevent_e ev, int arg)
           if (!timer_arm(u)) { enter(u, U_DONE) ; unit_show(u, NCI_STATE_DOWN) ; }
           return ;
         case EV_CMD_STOP :
+          u->timer->stopped = 1 ;
           timer_disarm(u) ;
           enter(u, U_DONE) ;
           unit_show(u, NCI_STATE_DOWN) ;
@@ -781,9 +784,14 @@ static void timer_event (unit *u, enum uevent_e ev, int arg)
     case U_FAILED :
       switch (ev)
       {
-        case EV_TURN : case EV_CMD_STOP : case EV_DEP_FAILED : case EV_BOUND_DOWN : return ;
+        case EV_TURN :
+          if (u->state == U_DONE && timer_waits_for_unit(u) && timer_arm(u)) { enter(u, U_UP) ; unit_show(u, NCI_STATE_UP) ; }
+          return ;
+        case EV_CMD_STOP : u->timer->stopped = 1 ; return ;
+        case EV_DEP_FAILED : case EV_BOUND_DOWN : return ;
         case EV_CMD_START :
         case EV_CMD_RESTART :
+          u->timer->stopped = 0 ;
           u->timer->armed = tain_zero ;
           u->why[0] = 0 ;
           if (timer_arm(u)) { enter(u, U_UP) ; unit_show(u, NCI_STATE_UP) ; }

@@ -54,15 +54,21 @@ t "timers: list-timers shows next and last elapse and the unit; stop and start b
 rm -f "$S"
 mktree lt \
   "$(unit job wantedBy= Type=oneshot "ExecStart=$SVC stamp $S job")" \
-  "$(timer job '{"OnBootSec": "200ms", "OnUnitActiveSec": "1h"}')"
+  "$(timer job '{"OnBootSec": "200ms", "OnUnitActiveSec": "1h"}')" \
+  "$(unit idle wantedBy= Type=oneshot "ExecStart=$SVC stamp $S idle")" \
+  '"idle.timer": {"timerConfig": {"OnActiveSec": "1h"}}'
 boot lt "$TREE"
 wait_booted
+assert_eq "a timer no boot target wants is not armed" down "$(nci_state idle.timer state)"
 wait_for 5 has_stamp "$S" job || fail "job did not run"
 wait_for 5 test -n "$(timer_field job.timer last | grep -v '^0$')" || fail "no last elapse: $(cat "$SD/job.timer/supervise/nci-timer" 2>&1)"
 out=$("$CTL" -s "$SD" list-timers)
 assert_match "header" '^NEXT +LEFT +LAST +PASSED +UNIT +ACTIVATES$' "$(printf '%s\n' "$out" | head -n 1)"
 assert_match "the timer's row" '^[A-Z][a-z]{2} [0-9-]{10} [0-9:]{8} [A-Z]+ +(59min|1h 0min) [0-9]*s? ?left +[A-Z][a-z]{2} [0-9-]{10} [0-9:]{8} [A-Z]+ +.* ago +job\.timer +job$' "$(printf '%s\n' "$out" | sed -n 2p)"
-assert_match "footer" '^1 timer listed\.$' "$(printf '%s\n' "$out" | tail -n 1)"
+assert_match "footer" '^2 timers listed\.$' "$(printf '%s\n' "$out" | tail -n 1)"
+assert_match "the timer not armed, last" '^- +- +- +- +idle\.timer +idle$' "$(printf '%s\n' "$out" | sed -n 3p)"
+"$CTL" -s "$SD" start idle.timer || fail "nci-ctl start idle.timer: exit $?"
+wait_for 5 unit_is idle.timer up || fail "idle.timer started by hand: $(nci_state idle.timer state)"
 assert_eq "status lists it as a timer" "timer" "$("$CTL" -s "$SD" status job.timer | awk 'NR == 2 { print $2 }')"
 "$CTL" -s "$SD" stop job.timer || fail "nci-ctl stop job.timer: exit $?"
 wait_for 5 unit_is job.timer down || fail "stopped timer: $(nci_state job.timer state)"

@@ -69,7 +69,7 @@ static void build (char const *text)
   json_object_foreach(root, k, v)
   {
     strlist_add(&names, k) ;
-    if (json_is_object(v) && !json_object_get(v, "serviceConfig"))
+    if (json_is_object(v) && !json_object_get(v, "serviceConfig") && !strstr(k, ".timer"))
       json_object_set_new(v, "serviceConfig", json_pack("{s:s}", "ExecStart", "/bin/true")) ;
   }
   strlist_sort_unique(&names) ;
@@ -340,6 +340,21 @@ START_TEST(start_at_on_demand)
   ck_assert_str_eq(t.timers[0].timer.service, "timed") ;
   ck_no_report("timed: ") ;
   ck_report("idle: wantedBy: note: not pulled in by any boot target or timer: not started") ;
+}
+END_TEST
+
+/* systemd starts a timer that what the boot starts wants (timers.target); another only
+   by hand, and its service is in the tree for then. */
+START_TEST(timer_not_wanted)
+{
+  build("{'a': {" WANTED "}, 'x': {}, 'x.timer': {'timerConfig': {'OnBootSec': 5}}, 'y': {}, 'y.timer': {'wantedBy': ['timers.target'], 'timerConfig': {'OnBootSec': 5}}}") ;
+  ck_assert_uint_eq(t.ntimers, 2) ;
+  ck_assert_int_eq(t.timers[0].timer.at_boot, 0) ;
+  ck_assert_int_eq(t.timers[1].timer.at_boot, 1) ;
+  ck_assert(demand("x")) ;
+  ck_assert(demand("y")) ;
+  ck_report("x.timer: wantedBy: note: not wanted by timers.target") ;
+  ck_no_report("y.timer: ") ;
 }
 END_TEST
 
@@ -720,6 +735,7 @@ static Suite *graph_suite (void)
   tcase_add_test(tc, template_not_started) ;
   tcase_add_test(tc, start_at_on_demand) ;
   tcase_add_test(tc, timer_of_nothing) ;
+  tcase_add_test(tc, timer_not_wanted) ;
   tcase_add_test(tc, start_at_pulled) ;
   suite_add_tcase(s, tc) ;
 

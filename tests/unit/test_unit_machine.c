@@ -109,6 +109,8 @@ int timer_arm (unit *u)
 }
 void timer_elapse (unit *u) { note("elapse ", u->name, 0) ; }
 void timer_disarm (unit *u) { u->deadline = tain_zero ; note("disarm ", u->name, 0) ; }
+int timer_waits_for_unit (unit const *u) { (void)u ; return w_wantup ; }
+void timer_show (unit *u) { note("timer ", u->name, 0) ; }
 static utimer a_timer ;
 
 /* Three units: a (the one driven), b (what a requires, is bound to and is
@@ -253,7 +255,7 @@ static int world_next (int kind, world *w, unsigned int *k)
   {
     /* a timer: no process, no script, no nci-supervise; armed or not (deadline), and
        whether arming finds an elapse */
-    lim[1] = lim[5] = lim[6] = lim[7] = lim[8] = lim[9] = lim[10] = lim[11] = lim[12] = lim[13] = lim[14] = lim[15] = lim[17] = 1 ;
+    lim[1] = lim[5] = lim[6] = lim[7] = lim[8] = lim[9] = lim[10] = lim[11] = lim[13] = lim[14] = lim[15] = 1 ;
   }
   for (unsigned int i = 0 ; i < 19 ; i++) total *= (unsigned int)lim[i] ;
   if (*k >= total) return 0 ;
