@@ -129,3 +129,22 @@ assert_eq "kept's last elapse is kept" "$last" "$(timer_field kept.timer last)"
 assert_eq "no second catch-up" 0 "$(runs kept)"
 stop_init
 assert_eq "exit code" 0 "$rc"
+
+t "timers: an elapse while its service still runs starts no second run; OnUnitActiveSec= alone waits for the service's start by hand"
+rm -f "$S"
+mktree busy \
+  "$(unit slow wantedBy= Type=oneshot "ExecStart=$SVC stamp $S begin sleep 1500 stamp $S end")" \
+  "$(timer slow '{"OnCalendar": "*:*:*", "AccuracySec": "1us"}')" \
+  "$(unit after wantedBy= Type=oneshot "ExecStart=$SVC stamp $S after")" \
+  "$(timer after '{"OnUnitActiveSec": "300ms"}')"
+boot busy "$TREE"
+wait_booted
+assert_eq "a timer with nothing to count from is done" down "$(nci_state after.timer state)"
+wait_for 10 has_stamps end 2 || fail "slow ended $(runs end) times"
+"$CTL" -s "$SD" start after || fail "nci-ctl start after: exit $?"
+wait_for 5 has_stamps after 2 || fail "after ran $(runs after) times: its timer did not elapse after the start by hand"
+stop_init
+assert_eq "exit code" 0 "$rc"
+# begin and end alternate: never two runs at once
+seq=$(awk '$1 == "begin" || $1 == "end" { printf "%s ", $1 }' "$S")
+case $seq in *"begin begin"*) fail "two runs at once: $seq" ;; esac
