@@ -87,6 +87,31 @@ rec {
       }
     ) (filterAttrs (_: service: service.enable or true) services);
 
+  # From `config.systemd.timers` (name -> the values each timer defines) to the
+  # "timers" section of nci-convert's input: disabled timers, nci's own keys and
+  # null values left out, as for services.
+  timersForConvert =
+    {
+      timers,
+      internal ? [ ],
+    }:
+    mapAttrs (_: timer: dropNulls (removeAttrs timer internal)) (
+      filterAttrs (_: timer: timer.enable or true) timers
+    );
+
+  # nci-convert's whole input: the services and the timers, in its sectioned shape.
+  unitsForConvert =
+    {
+      services,
+      timers ? { },
+      globalEnvironment ? { },
+      internal ? [ ],
+    }:
+    {
+      services = servicesForConvert { inherit services globalEnvironment internal; };
+      timers = timersForConvert { inherit timers internal; };
+    };
+
   # Gives every account whose id is null a free one, as NixOS does at activation
   # time. An image is built once, so the choice is made here, deterministically:
   # accounts in name order; system accounts from 999 down to 400, the others

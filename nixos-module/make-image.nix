@@ -3,7 +3,8 @@
 #   .init         a script running the same service tree outside a container
 #                 (`./result STATE-DIR`), .initPackage the same as bin/NAME-init;
 #   .tree         the compiled service tree;
-#   .services     the service map given to nci-convert, .servicesJSON its file;
+#   .services     the service map, .servicesJSON the file given to nci-convert
+#                 (the services and the timers);
 #   .config, .options   the evaluated module, to inspect.
 {
   pkgs,

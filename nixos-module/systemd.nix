@@ -41,12 +41,16 @@ let
       };
     };
 
-  services = nciLib.servicesForConvert {
+  units = nciLib.unitsForConvert {
     services = lib.mapAttrs (_: service: service.nciDefinedValues) cfg.services;
+    timers = lib.mapAttrs (_: timer: timer.nciDefinedValues) cfg.timers;
     inherit (cfg) globalEnvironment;
   };
+  inherit (units) services;
 
-  servicesJSON = pkgs.writeText "${imageName}-services.json" (builtins.toJSON services);
+  # nci-convert's sectioned input: the services and the timers (startAt's among them
+  # are made by nci-convert, as NixOS makes them).
+  servicesJSON = pkgs.writeText "${imageName}-services.json" (builtins.toJSON units);
 
   nci = config.nci.package;
 
@@ -96,6 +100,9 @@ in
       options.systemd.services = mkOption {
         type = types.attrsOf (types.submodule definedValues);
       };
+      options.systemd.timers = mkOption {
+        type = types.attrsOf (types.submodule definedValues);
+      };
     }
   ];
 
@@ -119,12 +126,11 @@ in
 
     systemd = {
       services = unitOptionOf unitTypes.services "Services, as on NixOS; the enabled ones are compiled into the image's service tree.";
-      # Declared so that modules defining them evaluate. nci-convert reads the
-      # services only: targets are markers it knows by name, timers and sockets
-      # are reported on the services that use them.
+      timers = unitOptionOf unitTypes.timers "Timers, as on NixOS; the enabled ones run under nci-init.";
+      # Declared so that modules defining them evaluate. Targets are markers
+      # nci-convert knows by name; sockets are not run yet.
       targets = unitOptionOf unitTypes.targets "Targets, as on NixOS (nci starts services, targets are only ordering markers).";
-      sockets = unitOptionOf unitTypes.sockets "Sockets, as on NixOS (not used by nci: no socket activation).";
-      timers = unitOptionOf unitTypes.timers "Timers, as on NixOS (not used by nci: no timers yet).";
+      sockets = unitOptionOf unitTypes.sockets "Sockets, as on NixOS (not used by nci yet: no socket activation).";
       paths = unitOptionOf unitTypes.paths "Path units, as on NixOS (not used by nci).";
       slices = unitOptionOf unitTypes.slices "Slices, as on NixOS (not used by nci).";
 
@@ -181,7 +187,7 @@ in
         type = types.package;
         internal = true;
         readOnly = true;
-        description = "services.json, the input of nci-convert.";
+        description = "services.json, the input of nci-convert: the services and the timers.";
       };
       tree = mkOption {
         type = types.package;
