@@ -93,8 +93,6 @@ void timers_build (tree *t)
       free(svc) ;
     }
     else t->timers[i].timer.service = svc ;
-    if (tm->timer.spans[TIMER_ON_UNIT_INACTIVE].n)
-      report_add(REPORT_UNSUPPORTED, tm->name, "timerConfig.OnUnitInactiveSec", "not implemented by nci: ignored") ;
     if (!tm->timer.remain_after_elapse)
       report_add(REPORT_NOTE, tm->name, "timerConfig.RemainAfterElapse", "a timer that will not elapse again is shown down either way") ;
     if (tm->timer.wake_system)

@@ -203,8 +203,7 @@ static int write_timer (int unitsfd, unit const *u)
        an elapse during the boot then finds it ready to start */
     && puts_line(fd, "after", tc->service)
     && put_list(fd, "on-calendar", &tc->on_calendar, &sa) ;
-  /* OnUnitInactiveSec= is reported, not run */
-  for (unsigned int k = 0 ; ok && k < TIMER_ON_UNIT_INACTIVE ; k++) ok = put_spans(fd, span_files[k], &tc->spans[k], &sa) ;
+  for (unsigned int k = 0 ; ok && k < TIMER_SPAN_N ; k++) ok = put_spans(fd, span_files[k], &tc->spans[k], &sa) ;
   ok = ok
     && (!tc->persistent || puts_line(fd, "persistent", "yes"))
     && put_ms(fd, "randomized-delay", tc->randomized_delay_usec, 0)

@@ -70,7 +70,7 @@ struct slot_s
 } ;
 
 /* A timer's schedule (doc/tree.md), read once; the spans in milliseconds. */
-enum tspan_e { TS_ACTIVE, TS_BOOT, TS_STARTUP, TS_UNIT_ACTIVE, TS_N } ;
+enum tspan_e { TS_ACTIVE, TS_BOOT, TS_STARTUP, TS_UNIT_ACTIVE, TS_UNIT_INACTIVE, TS_N } ;
 
 typedef struct utimer_s utimer ;
 struct utimer_s
@@ -88,6 +88,7 @@ struct utimer_s
   uint64_t last_real ;              /* the same, realtime microseconds; 0: never (kept with Persistent=) */
   uint64_t next_real ;              /* its next elapse, realtime microseconds, shown; 0: none */
   int stopped ;                     /* disarmed by a command (not armed again by its unit's start) */
+  tain seen_start, seen_stop ;      /* its unit's started_at and stopped_at when it was last armed */
 } ;
 
 typedef struct unit_s unit ;
@@ -98,6 +99,7 @@ struct unit_s
   utimer *timer ;                   /* a timer, or 0 */
   int demand ;                      /* started by a timer or a command, not at boot */
   tain started_at ;                 /* when it last began to start, monotonic (OnUnitActiveSec=) */
+  tain stopped_at ;                 /* when it last ended after a start (OnUnitInactiveSec=) */
   unsigned int *after, nafter ;     /* indices of the units this is ordered after */
   unsigned int *req, nreq ;         /* requires, binds-to, requisite: their failure fails this */
   unsigned int *bind, nbind ;       /* binds-to, part-of: their stop stops this */
@@ -174,6 +176,7 @@ extern init_t G ;
 extern int timer_arm (unit *t) ;
 extern void timer_disarm (unit *t) ;
 extern int timer_waits_for_unit (unit const *t) ;
+extern int timer_unit_changed (unit const *t) ;
 extern void timer_elapse (unit *t) ;
 extern void timer_show (unit *t) ;
 

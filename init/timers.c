@@ -2,7 +2,8 @@
    elapse is the earliest of its OnCalendar= expressions (realtime, after its last
    elapse, or after it was started when it never elapsed) and of its monotonic spans
    (OnActiveSec= from when it was started, OnBootSec= and OnStartupSec= from nci-init's
-   start, each once; OnUnitActiveSec= from when its unit last started). It is the
+   start, each once; OnUnitActiveSec= and OnUnitInactiveSec= from when its unit last
+   started or ended, or from the timer's last elapse if that came later). It is the
    timer's deadline in the loop: nci-init wakes for nothing else of it.
    supervise/nci-timer in its state directory says its next and last elapses (nci-ctl
    list-timers) and, with Persistent=, keeps the last across restarts. */
@@ -47,6 +48,11 @@ static uint64_t usec_between (tain const *from, tain const *to)
   if (!tain_less(from, to)) return 0 ;
   tain_sub(&d, to, from) ;
   return tai_sec(tain_secp(&d)) * 1000000 + tain_nano(&d) / 1000 ;
+}
+
+static int same_time (tain const *a, tain const *b)
+{
+  return !tain_less(a, b) && !tain_less(b, a) ;
 }
 
 static int tain_set (tain const *t)
@@ -149,15 +155,18 @@ int timer_arm (unit *u)
         /* a container's boot is nci-init's start */
         case TS_BOOT : case TS_STARTUP : base = G.started ; break ;
         default :
-          /* from its unit's last start, or the timer's last elapse: none, none yet */
-          base = tain_less(&t->last, &target->started_at) ? target->started_at : t->last ;
+        {
+          /* from its unit's last start (or end), or the timer's last elapse if later: none, none yet */
+          tain const *b = k == TS_UNIT_ACTIVE ? &target->started_at : &target->stopped_at ;
+          base = tain_less(&t->last, b) ? *b : t->last ;
           if (!tain_set(&base)) continue ;
           break ;
+        }
       }
       at = base ;
       tain_in_usec(&at, (uint64_t)t->span[k][i] * USEC_PER_MS) ;
       /* the spans from a fixed start elapse once */
-      if (k != TS_UNIT_ACTIVE && tain_set(&t->last) && !tain_less(&t->last, &at)) continue ;
+      if (k < TS_UNIT_ACTIVE && tain_set(&t->last) && !tain_less(&t->last, &at)) continue ;
       any = 1 ;
       {
         uint64_t d = usec_between(&STAMP, &at) ;
@@ -166,11 +175,15 @@ int timer_arm (unit *u)
     }
   if (!any)
   {
+    t->seen_start = target->started_at ;
+    t->seen_stop = target->stopped_at ;
     t->next_real = 0 ;
     u->deadline = tain_zero ;
     timer_show(u) ;
     return 0 ;
   }
+  t->seen_start = target->started_at ;
+  t->seen_stop = target->stopped_at ;
   best += random_delay(u) ;
   t->next_real = now_real + best ;
   u->deadline = STAMP ;
@@ -186,7 +199,19 @@ int timer_arm (unit *u)
 int timer_waits_for_unit (unit const *u)
 {
   utimer const *t = u->timer ;
-  return !t->stopped && t->nspan[TS_UNIT_ACTIVE] && tain_less(&t->last, &G.units[t->target].started_at) ;
+  unit const *target = G.units + t->target ;
+  return !t->stopped
+    && ((t->nspan[TS_UNIT_ACTIVE] && tain_less(&t->last, &target->started_at))
+     || (t->nspan[TS_UNIT_INACTIVE] && tain_less(&t->last, &target->stopped_at))) ;
+}
+
+/* Its unit started or stopped since it was armed, and it has spans that count from that. */
+int timer_unit_changed (unit const *u)
+{
+  utimer const *t = u->timer ;
+  unit const *target = G.units + t->target ;
+  return (t->nspan[TS_UNIT_ACTIVE] && !same_time(&t->seen_start, &target->started_at))
+    || (t->nspan[TS_UNIT_INACTIVE] && !same_time(&t->seen_stop, &target->stopped_at)) ;
 }
 
 /* Stopped (a command, a failure): no deadline, no next elapse shown. */

@@ -50,7 +50,7 @@ static char const *const known[] =
   "after", "requires", "binds-to", "part-of", "remain-after-exit", "down", "up", "run",
   "failure-action", "success-action", "timeout-start", "timeout-kill", "on-demand",
   "unit", "on-calendar", "on-active", "on-boot", "on-startup", "on-unit-active", "persistent",
-  "randomized-delay", "fixed-random-delay", 0
+  "randomized-delay", "fixed-random-delay", "on-unit-inactive", 0
 } ;
 static uint32_t present ;
 
@@ -222,7 +222,7 @@ static unsigned int *read_spans (char const *name, char const *file, unsigned in
    tree) and its spans. */
 static void timer_load (unit *u)
 {
-  static char const *const span_files[TS_N] = { "on-active", "on-boot", "on-startup", "on-unit-active" } ;
+  static char const *const span_files[TS_N] = { "on-active", "on-boot", "on-startup", "on-unit-active", "on-unit-inactive" } ;
   stralloc sa = STRALLOC_ZERO ;
   utimer *t = xcalloc(1, sizeof *t) ;
   int target ;

@@ -89,6 +89,7 @@ static void enter (unit *u, enum ustate_e s)
     else G.early_left-- ;
   }
   if (s == U_STARTING) tain_copynow(&u->started_at) ;
+  else if ((s == U_DONE || s == U_FAILED) && u->state != U_WAITING && u->state != s) tain_copynow(&u->stopped_at) ;
   u->state = s ;
 }
 
@@ -755,7 +756,11 @@ static void timer_event (unit *u, enum uevent_e ev, int arg)
     case U_UP :
       switch (ev)
       {
-        case EV_TURN : case EV_CMD_START : case EV_BOUND_DOWN : return ;
+        case EV_TURN :
+          /* its unit started or stopped since: the spans counting from those move */
+          if (timer_unit_changed(u) && !timer_arm(u)) { enter(u, U_DONE) ; unit_show(u, NCI_STATE_DOWN) ; }
+          return ;
+        case EV_CMD_START : case EV_BOUND_DOWN : return ;
         case EV_TIMEOUT :
           timer_elapse(u) ;
           if (u->state != U_UP) return ;

@@ -110,6 +110,7 @@ int timer_arm (unit *u)
 void timer_elapse (unit *u) { note("elapse ", u->name, 0) ; }
 void timer_disarm (unit *u) { u->deadline = tain_zero ; note("disarm ", u->name, 0) ; }
 int timer_waits_for_unit (unit const *u) { (void)u ; return w_wantup ; }
+int timer_unit_changed (unit const *u) { (void)u ; return w_wantup ; }
 void timer_show (unit *u) { note("timer ", u->name, 0) ; }
 static utimer a_timer ;
 
