@@ -186,10 +186,9 @@ int timer_arm (unit *u)
   t->seen_stop = target->stopped_at ;
   best += random_delay(u) ;
   t->next_real = now_real + best ;
+  /* now or later: STAMP is never 0, which would mean no deadline */
   u->deadline = STAMP ;
   tain_in_usec(&u->deadline, best) ;
-  /* a deadline of now is still a deadline: 0 means none */
-  if (!tain_set(&u->deadline)) u->deadline = STAMP ;
   timer_show(u) ;
   return 1 ;
 }
