@@ -168,3 +168,18 @@ for i in 1 2; do
   # from the end of a run to the next begin: the span, never less than most of it
   [ "$gap" -ge 300 ] || fail "run $((i + 1)) began ${gap} ms after run $i ended (OnUnitInactiveSec=400ms)"
 done
+
+t "timers: OnCalendar= with a time zone elapses in that zone, whatever nci-init's own"
+mktree zone \
+  "$(unit z wantedBy= Type=oneshot "ExecStart=$SVC exit 0")" \
+  "$(timer z '{"OnCalendar": "*-*-* 03:00:00 Asia/Kolkata"}')" \
+  "$(unit y wantedBy= Type=oneshot "ExecStart=$SVC exit 0")" \
+  "$(timer y '{"OnCalendar": "*-*-* 03:00:00 UTC"}')"
+TZ=America/New_York boot zone "$TREE"
+wait_booted
+# 03:00 in Kolkata (UTC+5:30) is 21:30 UTC: 77400 s into the UTC day
+assert_eq "z's next elapse, seconds into the UTC day" 77400 $(( $(timer_field z.timer next) / 1000000 % 86400 ))
+assert_eq "y's" 10800 $(( $(timer_field y.timer next) / 1000000 % 86400 ))
+assert_eq "exactly on the second" 0 $(( $(timer_field z.timer next) % 1000000 ))
+stop_init
+assert_eq "exit code" 0 "$rc"
