@@ -173,17 +173,15 @@ int timer_arm (unit *u)
         if (d < best) best = d ;
       }
     }
+  t->seen_start = target->started_at ;
+  t->seen_stop = target->stopped_at ;
   if (!any)
   {
-    t->seen_start = target->started_at ;
-    t->seen_stop = target->stopped_at ;
     t->next_real = 0 ;
     u->deadline = tain_zero ;
     timer_show(u) ;
     return 0 ;
   }
-  t->seen_start = target->started_at ;
-  t->seen_stop = target->stopped_at ;
   best += random_delay(u) ;
   t->next_real = now_real + best ;
   /* now or later: STAMP is never 0, which would mean no deadline */
